@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One COPY instruction: where each source goes, by Docker's rules.
+ *
+ * For each source: resolve it inside the source root (every symlink on the
+ * path followed, the last one too); make sure the parent of DEST exists
+ * (DEST itself when it ends in "/"); resolve DEST inside the destination
+ * root; then a file goes to DEST, or into it when DEST is a directory, and a
+ * directory has its contents copied into DEST.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+#include "pathbuf.h"
+#include "resolve.h"
+#include "sys.h"
+#include "tree.h"
+
+/* Directories a copy creates on the way to DEST. */
+static const struct mkdir_attr created_dir = { .mode = 0755 };
+
+/* An opened top-level source and the O_PATH fd that found it. */
+struct top_src {
+	struct src_ent ent;
+	int pathfd;
+};
+
+static void top_src_close(struct top_src *t)
+{
+	if (t->ent.fd >= 0)
+		sys_close(t->ent.fd);
+	if (t->pathfd >= 0)
+		sys_close(t->pathfd);
+}
+
+/*
+ * Open the source at the symlink-free path res.  It is first reached with
+ * O_PATH, which opens nothing: a FIFO or a device is never opened for I/O.
+ * Files and directories are then opened for reading and must be the same
+ * inode.
+ */
+static int top_src_open(struct stagecp_ctx *c, const char *res,
+			const char *path, struct top_src *t)
+{
+	struct stat st;
+	int flags, r;
+
+	t->ent.fd = -1;
+	t->ent.path = path;
+	t->pathfd = resolve_open(c, c->from_fd, res, O_PATH);
+	if (t->pathfd < 0)
+		return t->pathfd;
+	r = sys_fstat(t->pathfd, &t->ent.st);
+	if (r < 0)
+		goto close_path;
+	t->ent.x = (struct node){ .fd = -1, .dirfd = t->pathfd, .name = "",
+				  .at_flags = AT_EMPTY_PATH };
+	if (S_ISREG(t->ent.st.st_mode))
+		flags = SYS_O_SRC;
+	else if (S_ISDIR(t->ent.st.st_mode))
+		flags = O_RDONLY | O_DIRECTORY | O_NOCTTY;
+	else
+		return 0;
+	t->ent.fd = resolve_open(c, c->from_fd, res, flags);
+	if (t->ent.fd < 0) {
+		r = t->ent.fd;
+		goto close_path;
+	}
+	r = sys_fstat(t->ent.fd, &st);
+	if (r == 0 && (st.st_ino != t->ent.st.st_ino ||
+		       st.st_dev != t->ent.st.st_dev))
+		r = -ESTALE;
+	if (r < 0)
+		goto close_fd;
+	t->ent.st = st;
+	t->ent.x.fd = t->ent.fd;
+	return 0;
+close_fd:
+	sys_close(t->ent.fd);
+	t->ent.fd = -1;
+close_path:
+	sys_close(t->pathfd);
+	t->pathfd = -1;
+	return r;
+}
+
+/* Make the directory at the unresolved path dir; returns its fd. */
+static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res)
+{
+	char *failed = NULL;
+	int r = resolve_root_path(c, c->to_fd, dir, true, res);
+
+	if (r < 0) {
+		report(c, dir, "resolve", r, false);
+		return r;
+	}
+	r = resolve_mkdirs(c, c->to_fd, *res, &created_dir, &failed);
+	if (r < 0) {
+		report(c, failed ? failed : *res, "mkdir", r, false);
+		free(failed);
+		free(*res);
+		*res = NULL;
+	}
+	return r;
+}
+
+/* A directory source: its contents go into target, made if missing. */
+static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
+			   const char *target, const struct stat *tst)
+{
+	struct dst_dir d;
+	char *res = NULL;
+	int fd, r;
+
+	if (tst && !S_ISDIR(tst->st_mode)) {
+		char msg[PATH_MAX + 64];
+
+		snprintf(msg, sizeof(msg), "cannot copy to non-directory: %s",
+			 target);
+		report_msg(c, target, "copy", msg, false);
+		return -ENOTDIR;
+	}
+	fd = make_dirs(c, target, &res);
+	if (fd < 0)
+		return fd;
+	r = dst_dir_init(c, &d, fd, target);
+	if (r == 0)
+		r = tree_copy_contents(c, &t->ent, &d, res);
+	sys_close(fd);
+	free(res);
+	return r;
+}
+
+/* A non-directory source: it becomes target. */
+static int copy_leaf_source(struct stagecp_ctx *c, struct top_src *t,
+			    const char *target)
+{
+	char *parent = path_dir(target);
+	struct dst_dir d;
+	char *res = NULL;
+	int fd, r;
+
+	if (!parent)
+		return -ENOMEM;
+	fd = make_dirs(c, parent, &res);
+	free(parent);
+	if (fd < 0)
+		return fd;
+	r = dst_dir_init(c, &d, fd, res);
+	if (r == 0)
+		r = tree_copy_entry(c, &t->ent, &d, path_base(target), target);
+	sys_close(fd);
+	free(res);
+	return r;
+}
+
+/*
+ * Where a source of this type goes for this DEST: into it when the source
+ * is not a directory and DEST is one.  *tst tells whether (and as what) the
+ * target exists.
+ */
+static int place_source(struct stagecp_ctx *c, const struct top_src *t,
+			const char *src, const char *dest, char **target,
+			struct stat *tst, bool *exists)
+{
+	char *res;
+	int fd, r;
+
+	r = resolve_root_path(c, c->to_fd, dest, true, &res);
+	if (r < 0) {
+		report(c, dest, "resolve", r, false);
+		return r;
+	}
+	fd = resolve_open(c, c->to_fd, res, O_PATH);
+	*exists = fd >= 0;
+	if (fd >= 0) {
+		r = sys_fstat(fd, tst);
+		sys_close(fd);
+	} else if (fd != -ENOENT) {
+		r = fd;
+	}
+	if (r < 0) {
+		report(c, res, "stat", r, false);
+		free(res);
+		return r;
+	}
+	if (!S_ISDIR(t->ent.st.st_mode) && *exists && S_ISDIR(tst->st_mode)) {
+		*target = path_join_clean(res, path_base(src));
+		free(res);
+		*exists = false;	/* looked up again when created */
+		return *target ? 0 : -ENOMEM;
+	}
+	*target = res;
+	return 0;
+}
+
+static int copy_source(struct stagecp_ctx *c, const char *src,
+		       const char *dest, bool dest_is_dir)
+{
+	struct top_src t = { .ent.fd = -1, .pathfd = -1 };
+	char *spath = path_clean(src);
+	char *sres = NULL, *ensure = NULL, *eres = NULL, *target = NULL;
+	struct stat tst;
+	bool exists;
+	int r, fd;
+
+	if (!spath)
+		return -ENOMEM;
+	r = resolve_root_path(c, c->from_fd, spath, true, &sres);
+	if (r == 0)
+		r = top_src_open(c, sres, spath, &t);
+	if (r < 0) {
+		report(c, spath, "open source", r, false);
+		goto free_paths;
+	}
+	/* The parent of DEST always exists after a copy, and so does DEST
+	 * itself when it names a directory. */
+	ensure = dest_is_dir ? strdup(dest) : path_dir(dest);
+	if (!ensure) {
+		r = -ENOMEM;
+		goto close_src;
+	}
+	fd = make_dirs(c, ensure, &eres);
+	if (fd < 0) {
+		r = fd;
+		goto close_src;
+	}
+	sys_close(fd);
+	r = place_source(c, &t, spath, dest, &target, &tst, &exists);
+	if (r < 0)
+		goto close_src;
+	if (S_ISDIR(t.ent.st.st_mode))
+		r = copy_dir_source(c, &t, target, exists ? &tst : NULL);
+	else
+		r = copy_leaf_source(c, &t, target);
+close_src:
+	top_src_close(&t);
+free_paths:
+	free(spath);
+	free(sres);
+	free(ensure);
+	free(eres);
+	free(target);
+	return r;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
+		 size_t nsrcs, const char *dest)
+{
+	uint64_t start = now_ns();
+	bool dest_is_dir;
+	char *dabs;
+
+	c->first_err = 0;
+	/* A relative DEST starts at the workdir; "" and "." name it. */
+	dest_is_dir = path_names_dir(dest);
+	dabs = dest[0] == '/' ? path_clean(dest)
+			      : path_join_clean(c->workdir, dest);
+	if (!dabs)
+		return -ENOMEM;
+	for (size_t i = 0; i < nsrcs; i++)
+		copy_source(c, srcs[i], dabs, dest_is_dir);
+	free(dabs);
+	c->stats.elapsed_ns += now_ns() - start;
+	return c->first_err;
+}

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+/* The engine context: options, roots, stats and error reporting. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "engine.h"
+#include "pathbuf.h"
+#include "resolve.h"
+#include "sys.h"
+
+/* The read/write loop's buffer: big enough to amortise the syscalls. */
+#define RW_BUFLEN (1u << 20)
+
+void stagecp_options_init(struct stagecp_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->strategy = STAGECP_STRATEGY_AUTO;
+}
+
+static int dup_opt(const char *in, char **out)
+{
+	if (!in) {
+		*out = NULL;
+		return 0;
+	}
+	*out = strdup(in);
+	return *out ? 0 : -ENOMEM;
+}
+
+static int open_root(struct stagecp_ctx *c, const char *path, int *fd)
+{
+	*fd = resolve_open_root(path);
+	if (*fd < 0) {
+		report(c, path, "open root", *fd, false);
+		return *fd;
+	}
+	return 0;
+}
+
+/*
+ * The workdir when none is given: "/" for an explicit destination root, and
+ * otherwise the current directory, so that `stagecp build/ dist/` works in
+ * a shell with the root at "/".
+ */
+static int default_workdir(struct stagecp_ctx *c)
+{
+	char *cwd;
+
+	if (c->opt.to_root) {
+		c->workdir = strdup("/");
+		return c->workdir ? 0 : -ENOMEM;
+	}
+	cwd = getcwd(NULL, 0);
+	if (!cwd) {
+		int r = -errno;
+
+		report(c, ".", "get current directory", r, false);
+		return r;
+	}
+	c->workdir = path_clean(cwd);
+	free(cwd);
+	return c->workdir ? 0 : -ENOMEM;
+}
+
+int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
+{
+	struct stagecp_ctx *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	c->opt = *o;
+	c->from_fd = c->to_fd = -1;
+	c->no_openat2 = o->flags & STAGECP_F_NO_OPENAT2;
+	r = dup_opt(o->from_root, &c->from_root);
+	if (r == 0)
+		r = dup_opt(o->to_root, &c->to_root);
+	if (r < 0)
+		goto free_ctx;
+	c->opt.from_root = c->from_root;
+	c->opt.to_root = c->to_root;
+	if (o->workdir) {
+		c->workdir = path_clean(o->workdir);
+		r = c->workdir ? 0 : -ENOMEM;
+	} else {
+		r = default_workdir(c);
+	}
+	if (r < 0)
+		goto free_ctx;
+	c->opt.workdir = c->workdir;
+	r = open_root(c, c->from_root ? c->from_root : ".", &c->from_fd);
+	if (r == 0)
+		r = open_root(c, c->to_root ? c->to_root : "/", &c->to_fd);
+	if (r < 0)
+		goto free_ctx;
+	c->euid = geteuid();
+	c->egid = getegid();
+	/*
+	 * Files are created with their final mode, which saves a chmod per
+	 * file only when the umask takes nothing away.  Reading the umask
+	 * means setting it: put it straight back.
+	 */
+	c->umask = umask(0);
+	umask(c->umask);
+	*out = c;
+	return 0;
+free_ctx:
+	stagecp_free(c);
+	return r;
+}
+
+void stagecp_free(struct stagecp_ctx *c)
+{
+	if (!c)
+		return;
+	if (c->from_fd >= 0)
+		sys_close(c->from_fd);
+	if (c->to_fd >= 0)
+		sys_close(c->to_fd);
+	ladder_free(&c->ladder);
+	hardlinks_free(&c->links);
+	free(c->from_root);
+	free(c->to_root);
+	free(c->workdir);
+	free(c->buf);
+	free(c);
+}
+
+void stagecp_get_stats(const struct stagecp_ctx *c, struct stagecp_stats *st)
+{
+	*st = c->stats;
+}
+
+static const char *const method_names[STAGECP_METHOD_COUNT] = {
+	[STAGECP_METHOD_NONE] = "none",
+	[STAGECP_METHOD_CLONE] = "clone",
+	[STAGECP_METHOD_COPY_RANGE] = "copy_file_range",
+	[STAGECP_METHOD_READ_WRITE] = "read/write",
+	[STAGECP_METHOD_HARDLINK] = "hardlink",
+};
+
+const char *stagecp_method_name(enum stagecp_method m)
+{
+	return (unsigned int)m < STAGECP_METHOD_COUNT ? method_names[m] : "?";
+}
+
+static const char *const type_names[STAGECP_ENTRY_TYPE_COUNT] = {
+	[STAGECP_ENTRY_FILE] = "file",
+	[STAGECP_ENTRY_DIR] = "dir",
+	[STAGECP_ENTRY_SYMLINK] = "symlink",
+	[STAGECP_ENTRY_HARDLINK] = "hardlink",
+	[STAGECP_ENTRY_FIFO] = "fifo",
+	[STAGECP_ENTRY_CHR] = "chr",
+	[STAGECP_ENTRY_BLK] = "blk",
+	[STAGECP_ENTRY_SOCK] = "sock",
+};
+
+const char *stagecp_entry_type_name(enum stagecp_entry_type t)
+{
+	return (unsigned int)t < STAGECP_ENTRY_TYPE_COUNT ? type_names[t] : "?";
+}
+
+static const char *own_error_text(int err)
+{
+	switch (-err) {
+	case ESTAGECP_CHANGED:
+		return "file changed as we read it";
+	case ESTAGECP_NOT_DIR_DEST:
+		return "cannot copy to non-directory";
+	case ESTAGECP_DIR_DEST:
+		return "cannot replace a directory with a file";
+	default:
+		return NULL;
+	}
+}
+
+static void deliver(struct stagecp_ctx *c, const struct stagecp_error *e,
+		    int err)
+{
+	if (e->warning) {
+		c->stats.warnings++;
+	} else {
+		c->stats.errors++;
+		if (!c->first_err)
+			c->first_err = err;
+	}
+	if (c->opt.on_error)
+		c->opt.on_error(c->opt.error_arg, e);
+}
+
+void report(struct stagecp_ctx *c, const char *path, const char *op, int err,
+	    bool warning)
+{
+	struct stagecp_error e = {
+		.path = path,
+		.op = op,
+		.err = -err,
+		.msg = own_error_text(err),
+		.warning = warning,
+	};
+
+	if (e.msg)
+		e.err = 0;
+	deliver(c, &e, e.msg ? -EIO : err);
+}
+
+void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
+		const char *msg, bool warning)
+{
+	struct stagecp_error e = {
+		.path = path,
+		.op = op,
+		.msg = msg,
+		.warning = warning,
+	};
+
+	deliver(c, &e, -EIO);
+}
+
+void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
+		enum stagecp_entry_type type, enum stagecp_method method,
+		uint64_t size)
+{
+	struct stagecp_entry e = {
+		.src = src,
+		.dst = dst,
+		.type = type,
+		.method = method,
+		.size = size,
+	};
+
+	c->stats.entries[type]++;
+	if (type == STAGECP_ENTRY_FILE || type == STAGECP_ENTRY_HARDLINK) {
+		c->stats.files_by_method[method]++;
+		c->stats.bytes_by_method[method] += size;
+		if (type == STAGECP_ENTRY_FILE)
+			c->stats.bytes += size;
+	}
+	if (c->opt.on_entry)
+		c->opt.on_entry(c->opt.entry_arg, &e);
+}
+
+/* The scratch buffer of the read/write loop, made on first use. */
+int engine_rw_buffer(struct stagecp_ctx *c, void **buf, size_t *len)
+{
+	if (!c->buf) {
+		c->buf = malloc(RW_BUFLEN);
+		if (!c->buf)
+			return -ENOMEM;
+		c->buflen = RW_BUFLEN;
+	}
+	*buf = c->buf;
+	*len = c->buflen;
+	return 0;
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine context and the interfaces between the engine's subsystems.
+ * Nothing here is exported from the library.
+ */
+#ifndef STAGECP_ENGINE_H
+#define STAGECP_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "stagecp.h"
+
+/*
+ * Errors that have no errno of their own.  They live above the errno range
+ * and travel as negative values like any errno; report() turns them into
+ * text.
+ */
+enum {
+	ESTAGECP_BASE = 4096,
+	ESTAGECP_CHANGED,	/* "file changed as we read it" */
+	ESTAGECP_NOT_DIR_DEST,	/* "cannot copy to non-directory" */
+	ESTAGECP_DIR_DEST,	/* "cannot replace to directory ... with file" */
+};
+
+/* What one rung of the ladder has shown for a filesystem pair. */
+enum ladder_answer {
+	LADDER_UNKNOWN = 0,
+	LADDER_WORKS,
+	LADDER_FAILS,
+};
+
+/* The fallback ladder's memory for one (source fs, destination fs) pair. */
+struct ladder_pair {
+	dev_t src_dev;
+	dev_t dst_dev;
+	enum ladder_answer clone;
+	enum ladder_answer copy_range;
+	enum stagecp_method last;	/* the mover used most recently */
+};
+
+struct ladder {
+	struct ladder_pair *pairs;
+	size_t n;
+	size_t cap;
+};
+
+/* Find or add the entry for a pair; NULL only when out of memory. */
+struct ladder_pair *ladder_pair_get(struct ladder *l, dev_t src, dev_t dst);
+void ladder_free(struct ladder *l);
+
+/*
+ * Classification of the errnos each rung can return.  *_falls_back: this
+ * errno sends the file to the next rung.  *_remembered: the answer holds for
+ * the whole filesystem pair, so later files skip the rung.
+ */
+bool ladder_clone_falls_back(int err);
+bool ladder_clone_remembered(int err);
+bool ladder_copy_range_falls_back(int err);
+bool ladder_copy_range_remembered(int err);
+
+/* A source file being copied: its fd and its stat at open time. */
+struct data_src {
+	int fd;
+	const struct stat *st;
+};
+
+/*
+ * Move the data of src into dstfd, an empty regular file opened for
+ * writing, through the cheapest mover the strategy allows.  The pair's
+ * ladder entry is consulted and updated.  Holes are kept on every path
+ * that is not a clone.  On return, *used names the mover and *op the
+ * operation that failed (for messages).  Returns 0 or a negative errno;
+ * -ESTAGECP_CHANGED when the source's size changed during the copy.
+ * buf/buflen is scratch space for the read/write loop.
+ */
+int data_copy(struct ladder_pair *pair, enum stagecp_strategy strategy,
+	      const struct data_src *src, int dstfd, void *buf, size_t buflen,
+	      enum stagecp_method *used, const char **op);
+
+/*
+ * The hardlink map: the first destination name of every source inode with
+ * more than one link, so later names become links to it.  An entry is
+ * dropped once all of its source links have been seen.
+ */
+struct hardlink {
+	dev_t src_dev;
+	ino_t src_ino;
+	ino_t dst_ino;		/* to check the name still holds our copy */
+	nlink_t left;		/* source links not yet seen */
+	char *dst_path;		/* relative to the destination root */
+	struct hardlink *next;
+};
+
+struct hardlinks {
+	struct hardlink **buckets;
+	size_t nbuckets;
+	size_t n;
+};
+
+struct hardlink *hardlinks_find(struct hardlinks *h, dev_t dev, ino_t ino);
+int hardlinks_add(struct hardlinks *h, const struct stat *src, ino_t dst_ino,
+		  const char *dst_path);
+/* One more source link of e was seen; drop e when it was the last. */
+void hardlinks_seen(struct hardlinks *h, struct hardlink *e);
+void hardlinks_free(struct hardlinks *h);
+
+struct stagecp_ctx {
+	struct stagecp_options opt;	/* strings point into *_copy below */
+	char *from_root;
+	char *to_root;
+	char *workdir;			/* cleaned, inside the destination */
+	int from_fd;			/* O_PATH roots */
+	int to_fd;
+	bool no_openat2;		/* forced, or the kernel said ENOSYS */
+	bool chown_failed;		/* warned once: ownership not kept */
+	uid_t euid;
+	gid_t egid;
+	mode_t umask;
+	struct ladder ladder;
+	struct hardlinks links;
+	struct stagecp_stats stats;
+	int first_err;
+	void *buf;			/* the read/write loop's buffer */
+	size_t buflen;
+};
+
+/*
+ * Report a failure (warning false: counted, and the copy will end in
+ * failure) or a warning.  err is a negative errno or -ESTAGECP_*.
+ */
+void report(struct stagecp_ctx *c, const char *path, const char *op, int err,
+	    bool warning);
+/* The same with a text of its own in place of strerror. */
+void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
+		const char *msg, bool warning);
+/* Count a copied entry and tell the entry callback. */
+void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
+		enum stagecp_entry_type type, enum stagecp_method method,
+		uint64_t size);
+/* The read/write loop's scratch buffer, allocated on first use. */
+int engine_rw_buffer(struct stagecp_ctx *c, void **buf, size_t *len);
+
+#endif

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stagecp: the copy engine behind COPY --from=<stage>.
+ *
+ * This header is the whole contract between the engine and a program that
+ * links it.  The engine never prints and keeps no global mutable state: every
+ * piece of state lives in a struct stagecp_ctx, so two contexts can run in
+ * one process at once.  A single context is not thread-safe: call it from
+ * one thread at a time.
+ *
+ * Return values: functions that act return 0 on success and a negative errno
+ * on failure.  Functions that answer a question return bool.
+ *
+ * Typical use:
+ *
+ *	struct stagecp_options o;
+ *	struct stagecp_ctx *ctx;
+ *
+ *	stagecp_options_init(&o);
+ *	o.from_root = "/var/lib/builder/stage1";
+ *	o.to_root = "/var/lib/builder/stage2";
+ *	if (stagecp_new(&ctx, &o) < 0)
+ *		...;
+ *	r = stagecp_copy(ctx, srcs, nsrcs, "/app/");
+ *	stagecp_get_stats(ctx, &stats);
+ *	stagecp_free(ctx);
+ */
+#ifndef STAGECP_H
+#define STAGECP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define STAGECP_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define STAGECP_API __attribute__((visibility("default")))
+#else
+#define STAGECP_API
+#endif
+
+/* The engine context: opaque, made by stagecp_new(), freed by stagecp_free(). */
+struct stagecp_ctx;
+
+/* How the data of one regular file reached the destination. */
+enum stagecp_method {
+	STAGECP_METHOD_NONE = 0,	/* no data: empty file or not a file */
+	STAGECP_METHOD_CLONE,		/* ioctl(FICLONE): shared extents */
+	STAGECP_METHOD_COPY_RANGE,	/* copy_file_range(2): in-kernel copy */
+	STAGECP_METHOD_READ_WRITE,	/* read(2)/write(2) through userspace */
+	STAGECP_METHOD_HARDLINK,	/* linkat(2) to an earlier copy */
+	STAGECP_METHOD_COUNT
+};
+
+/*
+ * Which data movers a copy may use.  AUTO walks the fallback ladder
+ * clone -> copy_file_range -> read/write and remembers, per pair of
+ * filesystems, which step works.  The others force one step: a forced step
+ * that the filesystems cannot do is an error, not a silent fallback.
+ */
+enum stagecp_strategy {
+	STAGECP_STRATEGY_AUTO = 0,
+	STAGECP_STRATEGY_CLONE,
+	STAGECP_STRATEGY_COPY,		/* copy_file_range only */
+	STAGECP_STRATEGY_RW,		/* read/write only */
+};
+
+/* The kinds of entry the engine reports in stagecp_entry. */
+enum stagecp_entry_type {
+	STAGECP_ENTRY_FILE = 0,
+	STAGECP_ENTRY_DIR,
+	STAGECP_ENTRY_SYMLINK,
+	STAGECP_ENTRY_HARDLINK,		/* a regular file linked to an earlier one */
+	STAGECP_ENTRY_FIFO,
+	STAGECP_ENTRY_CHR,
+	STAGECP_ENTRY_BLK,
+	STAGECP_ENTRY_SOCK,		/* recreated as an empty regular file */
+	STAGECP_ENTRY_TYPE_COUNT
+};
+
+/*
+ * One failure or warning.  Every pointer is owned by the engine and valid
+ * only during the callback: copy what you keep.
+ */
+struct stagecp_error {
+	const char *path;	/* the path as seen inside its stage root */
+	const char *op;		/* what was being done: "create", "clone", ... */
+	int err;		/* positive errno, or 0 when msg says it all */
+	const char *msg;	/* text to show instead of strerror(err), or NULL */
+	bool warning;		/* true: reported, but the entry was copied */
+};
+
+/* One entry that was copied.  Pointers are valid during the callback only. */
+struct stagecp_entry {
+	const char *src;	/* source path, inside the source root */
+	const char *dst;	/* destination path, inside the destination root */
+	enum stagecp_entry_type type;
+	enum stagecp_method method;	/* for regular files */
+	uint64_t size;		/* logical size for regular files */
+};
+
+typedef void (*stagecp_error_fn)(void *arg, const struct stagecp_error *e);
+typedef void (*stagecp_entry_fn)(void *arg, const struct stagecp_entry *e);
+
+/* Flags for stagecp_options.flags. */
+enum {
+	/* Resolve paths with the O_NOFOLLOW walk even where openat2 works. */
+	STAGECP_F_NO_OPENAT2 = 1u << 0,
+};
+
+struct stagecp_options {
+	/*
+	 * The source stage root.  SRC paths resolve inside it, with "/"
+	 * meaning this directory, ".." stopping at it and symlinks followed
+	 * as if it were "/".  NULL means the current directory.
+	 */
+	const char *from_root;
+	/* The destination stage root, with the same rules.  NULL means "/". */
+	const char *to_root;
+	/*
+	 * Where a relative DEST starts, inside to_root.  NULL means "/" when
+	 * to_root is given and the current directory (which must then lie
+	 * under to_root, normally "/") otherwise.
+	 */
+	const char *workdir;
+	enum stagecp_strategy strategy;
+	unsigned int flags;		/* STAGECP_F_* */
+	stagecp_error_fn on_error;	/* may be NULL */
+	void *error_arg;
+	stagecp_entry_fn on_entry;	/* may be NULL; called per copied entry */
+	void *entry_arg;
+};
+
+/*
+ * Totals for everything a context has copied.  Bytes are logical bytes of
+ * regular files; files_by_method counts regular files by data mover.
+ */
+struct stagecp_stats {
+	uint64_t entries[STAGECP_ENTRY_TYPE_COUNT];
+	uint64_t files_by_method[STAGECP_METHOD_COUNT];
+	uint64_t bytes_by_method[STAGECP_METHOD_COUNT];
+	uint64_t bytes;
+	uint64_t errors;
+	uint64_t warnings;
+	uint64_t elapsed_ns;	/* time spent inside stagecp_copy() */
+};
+
+/* Fill *o with the defaults described above. */
+STAGECP_API void stagecp_options_init(struct stagecp_options *o);
+
+/*
+ * Create a context.  The options are copied, so *o may be freed afterwards.
+ * Opens both roots.  Returns 0 and sets *out, or a negative errno (and
+ * reports the failing root through o->on_error).
+ */
+STAGECP_API int stagecp_new(struct stagecp_ctx **out,
+			    const struct stagecp_options *o);
+
+/*
+ * Run one COPY: copy srcs[0..nsrcs-1], in order, to dest, with Docker COPY
+ * rules: a directory source copies its contents, a DEST ending in "/" is a
+ * directory, a file copied onto an existing directory goes inside it, and
+ * missing parents of DEST are created.
+ *
+ * Errors are reported per entry through on_error and the copy goes on.
+ * Returns 0 when everything was copied, or the negative errno of the first
+ * failure (-EIO where the failure has no errno).  A file that failed is
+ * removed, never left half-written under its name.
+ */
+STAGECP_API int stagecp_copy(struct stagecp_ctx *ctx,
+			     const char *const *srcs, size_t nsrcs,
+			     const char *dest);
+
+/* Copy the totals so far into *st. */
+STAGECP_API void stagecp_get_stats(const struct stagecp_ctx *ctx,
+				   struct stagecp_stats *st);
+
+/* Close the roots and free the context.  NULL is allowed. */
+STAGECP_API void stagecp_free(struct stagecp_ctx *ctx);
+
+/* Static names: "clone", "copy_file_range", "read/write", "hardlink". */
+STAGECP_API const char *stagecp_method_name(enum stagecp_method m);
+/* Static names: "file", "dir", "symlink", "hardlink", "fifo", ... */
+STAGECP_API const char *stagecp_entry_type_name(enum stagecp_entry_type t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STAGECP_H */

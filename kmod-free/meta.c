@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/* Metadata of a copied entry: see meta.h. */
+#include "meta.h"
+
+#include <errno.h>
+#include <fcntl.h>
+
+#include "engine.h"
+#include "sys.h"
+#include "xattr.h"
+
+static int set_owner(struct stagecp_ctx *c, const struct stat *sst,
+		     const struct node *dst, const struct meta_now *now,
+		     const char *path, bool *changed)
+{
+	int r;
+
+	*changed = false;
+	if (sst->st_uid == now->uid && sst->st_gid == now->gid)
+		return 0;
+	if (c->chown_failed)
+		return 0;
+	if (dst->fd >= 0)
+		r = sys_fchown(dst->fd, sst->st_uid, sst->st_gid);
+	else
+		r = sys_fchownat(dst->dirfd, dst->name, sst->st_uid,
+				 sst->st_gid, dst->at_flags);
+	/*
+	 * Without CAP_CHOWN the entries keep the caller's ids, as cp -a does
+	 * for a user: say so once, not once per file.
+	 */
+	if (r == -EPERM && c->euid != 0) {
+		c->chown_failed = true;
+		report(c, path, "keep ownership (entries stay owned by the "
+		       "caller)", r, true);
+		return 0;
+	}
+	if (r < 0) {
+		report(c, path, "chown", r, false);
+		return r;
+	}
+	*changed = true;
+	return 0;
+}
+
+static int set_mode(struct stagecp_ctx *c, const struct stat *sst,
+		    const struct node *dst, const struct meta_now *now,
+		    bool chowned, const char *path)
+{
+	mode_t want = sst->st_mode & 07777;
+	int r;
+
+	if (S_ISLNK(sst->st_mode))
+		return 0;
+	/* chown cleared setuid/setgid: put them back. */
+	if (want == now->mode && !(chowned && (want & (S_ISUID | S_ISGID))))
+		return 0;
+	if (dst->fd >= 0)
+		r = sys_fchmod(dst->fd, want);
+	else
+		r = sys_fchmodat_nofollow(dst->dirfd, dst->name, want);
+	if (r < 0)
+		report(c, path, "chmod", r, false);
+	return r;
+}
+
+int meta_apply_times(struct stagecp_ctx *c, const struct stat *sst,
+		     const struct node *dst, const char *path)
+{
+	const struct timespec ts[2] = { sst->st_atim, sst->st_mtim };
+	int r;
+
+	if (dst->fd >= 0)
+		r = sys_futimens(dst->fd, ts);
+	else
+		r = sys_utimensat(dst->dirfd, dst->name, ts,
+				  AT_SYMLINK_NOFOLLOW);
+	if (r < 0)
+		report(c, path, "set times", r, false);
+	return r;
+}
+
+int meta_apply(struct stagecp_ctx *c, const struct stat *sst,
+	       const struct node *src, const struct node *dst,
+	       const struct meta_now *now, const char *path)
+{
+	bool chowned;
+	int r;
+
+	r = set_owner(c, sst, dst, now, path, &chowned);
+	if (r == 0)
+		r = set_mode(c, sst, dst, now, chowned, path);
+	if (r == 0)
+		xattr_copy(c, src, dst, path);
+	if (r == 0)
+		r = meta_apply_times(c, sst, dst, path);
+	return r;
+}

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Install the Debian packages stagecp needs to build and test.
+# Usage: scripts/deps.sh [build|test|bench|all]   (default: test)
+# As root, missing packages are installed with apt-get; otherwise the exact
+# apt-get line is printed and the script exits 1.
+set -eu
+
+build="gcc make pkg-config liburing-dev libcap-dev"
+test="$build libcmocka-dev btrfs-progs xfsprogs e2fsprogs attr libcap2-bin \
+	util-linux coreutils kmod python3 jq"
+bench="$test rsync tar gnuplot-nox golang-go golang-github-tonistiigi-fsutil-dev strace"
+
+case "${1:-test}" in
+build) want=$build ;;
+test) want=$test ;;
+bench | all) want=$bench ;;
+*) echo "usage: $0 [build|test|bench|all]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	case " $missing " in *" $p "*) continue ;; esac
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "stagecp: missing Debian packages; install them with:" >&2
+	echo "  apt-get install -y$missing" >&2
+	exit 1
+fi
+
+echo "scripts/deps.sh: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# An old or empty package list makes apt-get miss packages: refresh it once.
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

@@ -16,13 +16,46 @@
 #include <time.h>
 
 #include "engine.h"
+#include "filter.h"
 #include "pathbuf.h"
+#include "plan.h"
 #include "resolve.h"
 #include "sys.h"
 #include "tree.h"
 
-/* Directories a copy creates on the way to DEST. */
-static const struct mkdir_attr created_dir = { .mode = 0755 };
+/*
+ * Directories a copy creates on the way to DEST: 0755, owned by the caller
+ * or the --chown owner.  With --link every directory on the way is made a
+ * real one and given these attributes, as a merged layer would.
+ */
+static struct mkdir_attr dest_dir_attr(const struct stagecp_ctx *c)
+{
+	return (struct mkdir_attr){
+		.mode = 0755,
+		.chown = c->own_set || c->link,
+		.uid = c->own_set ? c->own_uid : c->euid,
+		.gid = c->own_set ? c->own_gid : c->egid,
+		.replace = c->link,
+	};
+}
+
+/*
+ * A DEST path inside the destination root: symlinks on it are followed,
+ * except with --link, whose layer has only real directories.
+ */
+static int dest_path(struct stagecp_ctx *c, const char *path, char **res)
+{
+	int r;
+
+	if (c->link) {
+		*res = path_clean(path);
+		return *res ? 0 : -ENOMEM;
+	}
+	r = resolve_root_path(c, c->to_fd, path, true, res);
+	if (r < 0)
+		report(c, path, "resolve", r, false);
+	return r;
+}
 
 /* An opened top-level source and the O_PATH fd that found it. */
 struct top_src {
@@ -92,14 +125,13 @@ close_path:
 /* Make the directory at the unresolved path dir; returns its fd. */
 static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res)
 {
+	struct mkdir_attr attr = dest_dir_attr(c);
 	char *failed = NULL;
-	int r = resolve_root_path(c, c->to_fd, dir, true, res);
+	int r = dest_path(c, dir, res);
 
-	if (r < 0) {
-		report(c, dir, "resolve", r, false);
+	if (r < 0)
 		return r;
-	}
-	r = resolve_mkdirs(c, c->to_fd, *res, &created_dir, &failed);
+	r = resolve_mkdirs(c, c->to_fd, *res, &attr, &failed);
 	if (r < 0) {
 		report(c, failed ? failed : *res, "mkdir", r, false);
 		free(failed);
@@ -111,13 +143,14 @@ static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res)
 
 /* A directory source: its contents go into target, made if missing. */
 static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
-			   const char *target, const struct stat *tst)
+			   const char *target, const struct stat *tst,
+			   const struct filter *filter)
 {
 	struct dst_dir d;
 	char *res = NULL;
 	int fd, r;
 
-	if (tst && !S_ISDIR(tst->st_mode)) {
+	if (tst && !S_ISDIR(tst->st_mode) && !c->link) {
 		char msg[PATH_MAX + 64];
 
 		snprintf(msg, sizeof(msg), "cannot copy to non-directory: %s",
@@ -130,7 +163,8 @@ static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 		return fd;
 	r = dst_dir_init(c, &d, fd, target);
 	if (r == 0)
-		r = tree_copy_contents(c, &t->ent, &d, res);
+		r = tree_copy_contents(c, &t->ent, &d, res,
+				       filter_active(filter) ? filter : NULL);
 	sys_close(fd);
 	free(res);
 	return r;
@@ -171,11 +205,9 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 	char *res;
 	int fd, r;
 
-	r = resolve_root_path(c, c->to_fd, dest, true, &res);
-	if (r < 0) {
-		report(c, dest, "resolve", r, false);
+	r = dest_path(c, dest, &res);
+	if (r < 0)
 		return r;
-	}
 	fd = resolve_open(c, c->to_fd, res, O_PATH);
 	*exists = fd >= 0;
 	if (fd >= 0) {
@@ -199,23 +231,24 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 	return 0;
 }
 
-static int copy_source(struct stagecp_ctx *c, const char *src,
-		       const char *dest, bool dest_is_dir)
+static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
+		     const char *dest, bool dest_is_dir)
 {
 	struct top_src t = { .ent.fd = -1, .pathfd = -1 };
-	char *spath = path_clean(src);
 	char *sres = NULL, *ensure = NULL, *eres = NULL, *target = NULL;
+	struct filter filter;
 	struct stat tst;
 	bool exists;
 	int r, fd;
 
-	if (!spath)
-		return -ENOMEM;
-	r = resolve_root_path(c, c->from_fd, spath, true, &sres);
+	r = filter_init(&filter, c, it->include);
+	if (r < 0)
+		return r;
+	r = resolve_root_path(c, c->from_fd, it->path, true, &sres);
 	if (r == 0)
-		r = top_src_open(c, sres, spath, &t);
+		r = top_src_open(c, sres, it->path, &t);
 	if (r < 0) {
-		report(c, spath, "open source", r, false);
+		report(c, it->path, "open source", r, false);
 		goto free_paths;
 	}
 	/* The parent of DEST always exists after a copy, and so does DEST
@@ -231,22 +264,50 @@ static int copy_source(struct stagecp_ctx *c, const char *src,
 		goto close_src;
 	}
 	sys_close(fd);
-	r = place_source(c, &t, spath, dest, &target, &tst, &exists);
+	r = place_source(c, &t, it->path, dest, &target, &tst, &exists);
 	if (r < 0)
 		goto close_src;
 	if (S_ISDIR(t.ent.st.st_mode))
-		r = copy_dir_source(c, &t, target, exists ? &tst : NULL);
+		r = copy_dir_source(c, &t, target, exists ? &tst : NULL,
+				    &filter);
 	else
 		r = copy_leaf_source(c, &t, target);
 close_src:
 	top_src_close(&t);
 free_paths:
-	free(spath);
+	filter_free(&filter);
 	free(sres);
 	free(ensure);
 	free(eres);
 	free(target);
 	return r;
+}
+
+/*
+ * stagecp's decision: several sources need a directory DEST, or the later
+ * ones would silently replace the earlier.
+ */
+static int check_many_sources(struct stagecp_ctx *c, const struct plan *p,
+			      const char *dest, bool dest_is_dir)
+{
+	char *res;
+	int fd, r;
+
+	if (p->n < 2 || dest_is_dir)
+		return 0;
+	r = resolve_root_path(c, c->to_fd, dest, true, &res);
+	if (r == 0) {
+		fd = resolve_open(c, c->to_fd, res, O_PATH | O_DIRECTORY);
+		free(res);
+		if (fd >= 0) {
+			sys_close(fd);
+			return 0;
+		}
+	}
+	report_msg(c, dest, "copy", "When using COPY with more than one "
+		   "source file, the destination must be a directory and "
+		   "end with a /", false);
+	return -EINVAL;
 }
 
 static uint64_t now_ns(void)
@@ -261,8 +322,10 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 		 size_t nsrcs, const char *dest)
 {
 	uint64_t start = now_ns();
+	struct plan plan = { 0 };
 	bool dest_is_dir;
 	char *dabs;
+	int r;
 
 	c->first_err = 0;
 	/* A relative DEST starts at the workdir; "" and "." name it. */
@@ -271,9 +334,14 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 			      : path_join_clean(c->workdir, dest);
 	if (!dabs)
 		return -ENOMEM;
-	for (size_t i = 0; i < nsrcs; i++)
-		copy_source(c, srcs[i], dabs, dest_is_dir);
+	/* Everything that can be found wrong is found before writing. */
+	r = plan_build(c, srcs, nsrcs, &plan);
+	if (r == 0)
+		r = check_many_sources(c, &plan, dabs, dest_is_dir);
+	for (size_t i = 0; r == 0 && i < plan.n; i++)
+		copy_item(c, &plan.v[i], dabs, dest_is_dir);
+	plan_free(&plan);
 	free(dabs);
 	c->stats.elapsed_ns += now_ns() - start;
-	return c->first_err;
+	return c->first_err ? c->first_err : r;
 }

@@ -65,6 +65,39 @@ static int default_workdir(struct stagecp_ctx *c)
 	return c->workdir ? 0 : -ENOMEM;
 }
 
+/* Keep the options' strings: the caller may free its copies. */
+static int copy_copy_options(struct stagecp_ctx *c,
+			     const struct stagecp_options *o)
+{
+	char err[256];
+	int r;
+
+	r = dup_opt(o->chown, &c->chown_copy);
+	if (r == 0)
+		r = dup_opt(o->chmod, &c->chmod_copy);
+	if (r < 0)
+		return r;
+	c->opt.chown = c->chown_copy;
+	c->opt.chmod = c->chmod_copy;
+	c->opt.excludes = NULL;
+	if (o->nexcludes) {
+		c->exclude_copy = calloc(o->nexcludes, sizeof(char *));
+		if (!c->exclude_copy)
+			return -ENOMEM;
+		for (size_t i = 0; i < o->nexcludes; i++) {
+			r = dup_opt(o->excludes[i], &c->exclude_copy[i]);
+			if (r < 0)
+				return r;
+		}
+		c->opt.excludes = (const char *const *)c->exclude_copy;
+	}
+	r = ignore_compile(&c->excludes, c->opt.excludes, o->nexcludes, err,
+			   sizeof(err));
+	if (r == -EINVAL)
+		report_msg(c, "--exclude", "parse pattern", err, false);
+	return r;
+}
+
 int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 {
 	struct stagecp_ctx *c = calloc(1, sizeof(*c));
@@ -82,6 +115,9 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 		goto free_ctx;
 	c->opt.from_root = c->from_root;
 	c->opt.to_root = c->to_root;
+	r = copy_copy_options(c, o);
+	if (r < 0)
+		goto free_ctx;
 	if (o->workdir) {
 		c->workdir = path_clean(o->workdir);
 		r = c->workdir ? 0 : -ENOMEM;
@@ -96,6 +132,7 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 		r = open_root(c, c->to_root ? c->to_root : "/", &c->to_fd);
 	if (r < 0)
 		goto free_ctx;
+	c->link = o->link && !(o->chmod && o->chmod[0]);
 	c->euid = geteuid();
 	c->egid = getegid();
 	/*
@@ -122,6 +159,12 @@ void stagecp_free(struct stagecp_ctx *c)
 		sys_close(c->to_fd);
 	ladder_free(&c->ladder);
 	hardlinks_free(&c->links);
+	ignore_free(&c->excludes);
+	for (size_t i = 0; c->exclude_copy && i < c->opt.nexcludes; i++)
+		free(c->exclude_copy[i]);
+	free(c->exclude_copy);
+	free(c->chown_copy);
+	free(c->chmod_copy);
 	free(c->from_root);
 	free(c->to_root);
 	free(c->workdir);

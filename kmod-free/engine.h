@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "ignore.h"
 #include "stagecp.h"
 
 /*
@@ -117,9 +118,19 @@ struct stagecp_ctx {
 	int to_fd;
 	bool no_openat2;		/* forced, or the kernel said ENOSYS */
 	bool chown_failed;		/* warned once: ownership not kept */
+	/* --link in effect (BuildKit ignores it when --chmod is given). */
+	bool link;
+	/* --chown, resolved in the destination root for this copy. */
+	bool own_set;
+	uid_t own_uid;
+	gid_t own_gid;
 	uid_t euid;
 	gid_t egid;
 	mode_t umask;
+	struct ignore excludes;		/* --exclude, compiled */
+	char **exclude_copy;		/* the patterns, owned */
+	char *chown_copy;
+	char *chmod_copy;
 	struct ladder ladder;
 	struct hardlinks links;
 	struct stagecp_stats stats;

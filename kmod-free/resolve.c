@@ -28,11 +28,11 @@ static bool next_component(const char **p, char *name)
 		return false;
 	e = strchr(s, '/');
 	n = e ? (size_t)(e - s) : strlen(s);
+	*p = s + n;
 	if (n > NAME_MAX)
-		n = NAME_MAX + 1;	/* the open reports ENAMETOOLONG */
-	memcpy(name, s, n < NAME_MAX + 1 ? n : NAME_MAX + 1);
-	name[n < NAME_MAX + 1 ? n : NAME_MAX + 1] = '\0';
-	*p = s + (e ? (size_t)(e - s) : strlen(s));
+		n = NAME_MAX + 1;	/* too long: the open says ENAMETOOLONG */
+	memcpy(name, s, n);
+	name[n] = '\0';
 	return true;
 }
 
@@ -199,60 +199,74 @@ int resolve_open(struct stagecp_ctx *c, int rootfd, const char *clean,
 	return r;
 }
 
+static int dir_attr_apply(int fd, const struct mkdir_attr *attr)
+{
+	int r = sys_fchmod(fd, attr->mode);
+
+	if (r == 0 && attr->chown)
+		r = sys_fchown(fd, attr->uid, attr->gid);
+	return r;
+}
+
+/* Open the directory fd/name, making it when it is missing. */
+static int mkdir_step(int fd, const char *name, const struct mkdir_attr *attr)
+{
+	const int flags = O_RDONLY | O_DIRECTORY | SYS_O_BASE;
+	bool made = false;
+	int nfd = sys_openat(fd, name, flags, 0), r;
+
+	if (attr->replace && (nfd == -ENOTDIR || nfd == -ELOOP)) {
+		/* A symlink or a file: --link puts a directory here. */
+		r = sys_unlinkat(fd, name, 0);
+		if (r < 0)
+			return r;
+		nfd = -ENOENT;
+	}
+	if (nfd == -ENOENT) {
+		r = sys_mkdirat(fd, name, attr->mode);
+		/* EEXIST: someone made it meanwhile; open theirs. */
+		if (r < 0 && r != -EEXIST)
+			return r;
+		made = r == 0;
+		nfd = sys_openat(fd, name, flags, 0);
+	}
+	/* A new directory's mode may have been cut by the umask. */
+	if (nfd >= 0 && (made || attr->replace)) {
+		r = dir_attr_apply(nfd, attr);
+		if (r < 0) {
+			sys_close(nfd);
+			return r;
+		}
+	}
+	/* A symlink that appeared here fails the open: never followed. */
+	return nfd;
+}
+
 int resolve_mkdirs(struct stagecp_ctx *c, int rootfd, const char *clean,
 		   const struct mkdir_attr *attr, char **failed)
 {
 	char name[NAME_MAX + 2];
 	struct pathbuf done = { 0 };
 	const char *p = clean;
-	int fd, r;
 	size_t old;
+	int fd;
 
 	/* Most destinations exist: one lookup settles it. */
-	fd = resolve_open(c, rootfd, clean, O_RDONLY | O_DIRECTORY);
+	fd = attr->replace ? -ENOENT
+			   : resolve_open(c, rootfd, clean,
+					  O_RDONLY | O_DIRECTORY);
 	if (fd != -ENOENT)
 		goto out;
-	r = pathbuf_set(&done, "/");
-	if (r < 0) {
-		fd = r;
-		goto out;
-	}
-	fd = sys_openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	fd = pathbuf_set(&done, "/");
+	if (fd == 0)
+		fd = sys_openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				0);
 	while (fd >= 0 && next_component(&p, name)) {
-		int nfd;
+		int nfd = pathbuf_push(&done, name, &old);
 
-		r = pathbuf_push(&done, name, &old);
-		if (r < 0) {
-			sys_close(fd);
-			fd = r;
-			break;
-		}
-		nfd = sys_openat(fd, name, O_RDONLY | O_DIRECTORY | SYS_O_BASE,
-				 0);
-		if (nfd == -ENOENT) {
-			r = sys_mkdirat(fd, name, attr->mode);
-			/* EEXIST: someone made it meanwhile; open theirs. */
-			if (r < 0 && r != -EEXIST) {
-				sys_close(fd);
-				fd = r;
-				break;
-			}
-			nfd = sys_openat(fd, name,
-					 O_RDONLY | O_DIRECTORY | SYS_O_BASE, 0);
-			if (nfd >= 0 && r == 0) {
-				/* The umask may have cut the mode. */
-				r = sys_fchmod(nfd, attr->mode);
-				if (r == 0 && attr->chown)
-					r = sys_fchown(nfd, attr->uid,
-						       attr->gid);
-				if (r < 0) {
-					sys_close(nfd);
-					nfd = r;
-				}
-			}
-		}
+		if (nfd == 0)
+			nfd = mkdir_step(fd, name, attr);
 		sys_close(fd);
-		/* A symlink here means the path changed under us. */
 		fd = nfd;
 	}
 out:

@@ -52,6 +52,12 @@ struct mkdir_attr {
 	bool chown;
 	uid_t uid;
 	gid_t gid;
+	/*
+	 * COPY --link: every component must end up a real directory with
+	 * these attributes, existing ones included; a symlink or a file in
+	 * the way is replaced.
+	 */
+	bool replace;
 };
 int resolve_mkdirs(struct stagecp_ctx *c, int rootfd, const char *clean,
 		   const struct mkdir_attr *attr, char **failed);

@@ -10,23 +10,17 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "dirnames.h"
 #include "engine.h"
+#include "filter.h"
 #include "meta.h"
 #include "pathbuf.h"
+#include "remove.h"
 #include "resolve.h"
 #include "sys.h"
 
 /* Tries at replacing an existing destination entry that keeps coming back. */
 #define REPLACE_TRIES 3
-
-/* The names of one source directory, sorted as BuildKit copies them. */
-struct dir_names {
-	char *arena;		/* d_type byte, then the name and its NUL */
-	size_t used;
-	size_t cap;
-	char **v;		/* pointers to the d_type bytes */
-	size_t n;
-};
 
 /* One directory being copied: the walker's stack frame. */
 struct frame {
@@ -34,88 +28,30 @@ struct frame {
 	struct dst_dir dst;
 	struct meta_now dnow;	/* the destination dir before its metadata */
 	bool top;		/* top of a directory copy: times only */
+	/*
+	 * Walked only for what the filter keeps below it: the destination
+	 * directory is made when the first such entry is copied.
+	 */
+	bool pending;
+	const char *name;	/* in the parent's names, for a pending dir */
+	struct filter_state fstate;
 	struct dir_names names;
 	size_t next;
 	size_t spath_old;	/* path lengths to restore when done */
 	size_t dpath_old;
+	size_t dpath_len;	/* the length of this directory's own path */
 };
 
 struct walk {
 	struct stagecp_ctx *c;
+	const struct filter *filter;	/* NULL: everything is copied */
+	size_t rel_off;		/* where the filter's relative path starts */
 	struct frame *stack;
 	size_t depth;
 	size_t cap;
 	struct pathbuf spath;
 	struct pathbuf dpath;
 };
-
-static void dir_names_free(struct dir_names *d)
-{
-	free(d->arena);
-	free(d->v);
-	memset(d, 0, sizeof(*d));
-}
-
-static int dir_names_add(struct dir_names *d, unsigned char type,
-			 const char *name)
-{
-	size_t n = strlen(name) + 2;
-
-	if (d->used + n > d->cap) {
-		size_t cap = d->cap ? d->cap : 4096;
-		char *a;
-
-		while (cap < d->used + n)
-			cap *= 2;
-		a = realloc(d->arena, cap);
-		if (!a)
-			return -ENOMEM;
-		d->arena = a;
-		d->cap = cap;
-	}
-	d->arena[d->used] = (char)type;
-	memcpy(d->arena + d->used + 1, name, n - 1);
-	d->used += n;
-	d->n++;
-	return 0;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
-}
-
-/* Read every name of a directory (getdents64), then sort them. */
-static int dir_names_read(struct dir_names *d, int fd)
-{
-	char buf[32768];
-	ssize_t n;
-	size_t i = 0;
-
-	while ((n = sys_getdents64(fd, buf, sizeof(buf))) > 0) {
-		for (ssize_t off = 0; off < n;) {
-			struct dirent64 *de = (struct dirent64 *)(buf + off);
-			int r;
-
-			off += de->d_reclen;
-			if (!strcmp(de->d_name, ".") ||
-			    !strcmp(de->d_name, ".."))
-				continue;
-			r = dir_names_add(d, de->d_type, de->d_name);
-			if (r < 0)
-				return r;
-		}
-	}
-	if (n < 0)
-		return (int)n;
-	d->v = malloc((d->n ? d->n : 1) * sizeof(*d->v));
-	if (!d->v)
-		return -ENOMEM;
-	for (size_t off = 0; off < d->used; off += strlen(d->arena + off + 1) + 2)
-		d->v[i++] = d->arena + off;
-	qsort(d->v, d->n, sizeof(*d->v), name_cmp);
-	return 0;
-}
 
 int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
 		 const char *path)
@@ -225,6 +161,13 @@ static int make_room(struct stagecp_ctx *c, const struct dst_dir *d,
 		return 0;
 	if (r < 0) {
 		report(c, dpath, "stat", r, false);
+		return r;
+	}
+	if (S_ISDIR(st.st_mode) && c->link) {
+		/* A merged --link layer replaces the directory whole. */
+		r = remove_tree_at(d->fd, name);
+		if (r < 0)
+			report(c, dpath, "remove existing directory", r, false);
 		return r;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -345,7 +288,8 @@ static int link_to_first(struct stagecp_ctx *c, struct hardlink *h,
 		return pfd;
 	/* Only link what is still our copy. */
 	r = sys_fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW);
-	if (r == 0 && (st.st_ino != h->dst_ino || !S_ISREG(st.st_mode)))
+	if (r == 0 && (st.st_ino != h->dst_ino ||
+		       (st.st_mode & S_IFMT) != (s->st.st_mode & S_IFMT)))
 		r = -ESTALE;
 	for (int i = 0; r == 0; i++) {
 		r = sys_linkat(pfd, base, d->fd, name, 0);
@@ -363,7 +307,6 @@ static int copy_regular(struct stagecp_ctx *c, struct src_ent *s,
 			const struct dst_dir *d, const char *name,
 			const char *dpath)
 {
-	struct hardlink *h = NULL;
 	struct ladder_pair *pair;
 	struct data_src ds = { .fd = s->fd, .st = &s->st };
 	enum stagecp_method used = STAGECP_METHOD_NONE;
@@ -374,25 +317,6 @@ static int copy_regular(struct stagecp_ctx *c, struct src_ent *s,
 	void *buf;
 	int fd, r;
 
-	if (s->st.st_nlink > 1) {
-		h = hardlinks_find(&c->links, s->st.st_dev, s->st.st_ino);
-		if (h) {
-			r = link_to_first(c, h, s, d, name, dpath);
-			if (r == -ECANCELED)
-				return r;
-			if (r == 0) {
-				hardlinks_seen(&c->links, h);
-				note_entry(c, s->path, dpath,
-					   STAGECP_ENTRY_HARDLINK,
-					   STAGECP_METHOD_HARDLINK,
-					   (uint64_t)s->st.st_size);
-				return 0;
-			}
-			/* The first copy is gone or moved: copy again. */
-			report(c, dpath, "link to earlier copy", r, true);
-			h = NULL;
-		}
-	}
 	pair = ladder_pair_get(&c->ladder, s->st.st_dev, d->dev);
 	r = engine_rw_buffer(c, &buf, &buflen);
 	if (!pair || r < 0) {
@@ -415,16 +339,6 @@ static int copy_regular(struct stagecp_ctx *c, struct src_ent *s,
 	r = meta_apply(c, &s->st, &s->x, &dst, &now, dpath);
 	if (r < 0)
 		goto remove_file;
-	if (s->st.st_nlink > 1) {
-		struct stat mine;
-
-		r = sys_fstat(fd, &mine);
-		if (r == 0)
-			r = hardlinks_add(&c->links, &s->st, mine.st_ino,
-					  dpath);
-		if (r < 0)
-			report(c, dpath, "remember hardlink", r, true);
-	}
 	sys_close(fd);
 	note_entry(c, s->path, dpath, STAGECP_ENTRY_FILE, used,
 		   (uint64_t)s->st.st_size);
@@ -507,7 +421,8 @@ static int copy_special(struct stagecp_ctx *c, struct src_ent *s,
 }
 
 static int walk_push_dir(struct walk *w, struct src_ent *s, int dfd,
-			 const struct meta_now *dnow, bool top)
+			 const struct meta_now *dnow, bool top,
+			 const struct filter_state *fstate)
 {
 	struct frame *f;
 	int r;
@@ -526,7 +441,11 @@ static int walk_push_dir(struct walk *w, struct src_ent *s, int dfd,
 	f->src = *s;
 	f->dnow = *dnow;
 	f->top = top;
-	r = dst_dir_init(w->c, &f->dst, dfd, w->dpath.s);
+	f->pending = dfd < 0;
+	f->fstate = *fstate;
+	f->dpath_len = w->dpath.len;
+	f->dst.fd = -1;
+	r = f->pending ? 0 : dst_dir_init(w->c, &f->dst, dfd, w->dpath.s);
 	if (r == 0) {
 		r = dir_names_read(&f->names, s->fd);
 		if (r < 0)
@@ -546,13 +465,17 @@ static void walk_pop_dir(struct walk *w)
 	struct frame *f = &w->stack[w->depth - 1];
 	struct node dst = { .fd = f->dst.fd };
 
-	if (f->top)
+	if (f->pending)
+		;	/* nothing below it was copied: it was never made */
+	else if (f->top)
 		meta_apply_times(w->c, &f->src.st, &dst, w->dpath.s);
 	else
 		meta_apply(w->c, &f->src.st, &f->src.x, &dst, &f->dnow,
 			   w->dpath.s);
-	sys_close(f->dst.fd);
+	if (f->dst.fd >= 0)
+		sys_close(f->dst.fd);
 	sys_close(f->src.fd);
+	filter_state_free(&f->fstate);
 	dir_names_free(&f->names);
 	pathbuf_pop(&w->spath, f->spath_old);
 	pathbuf_pop(&w->dpath, f->dpath_old);
@@ -560,20 +483,27 @@ static void walk_pop_dir(struct walk *w)
 }
 
 /*
- * A directory entry: create (or merge into) the destination directory and
- * push it.  It is created owner-only, so its children can be made even when
- * its final mode is 0555; walk_pop_dir() sets the real mode.
+ * Create (or merge into) the destination directory d/name for the source
+ * directory s.  It is created owner-only, so its children can be made even
+ * when its final mode is 0555; walk_pop_dir() sets the real mode.
  */
-static int enter_dir(struct walk *w, struct src_ent *s,
-		     const struct dst_dir *d, const char *name)
+static int make_dest_dir(struct stagecp_ctx *c, const struct src_ent *s,
+			 const struct dst_dir *d, const char *name,
+			 const char *dpath, struct meta_now *now)
 {
-	struct stagecp_ctx *c = w->c;
-	const char *dpath = w->dpath.s;
-	struct meta_now now = fresh(c, d, 0700);
 	struct stat st;
 	int r, dfd;
 
+	*now = fresh(c, d, 0700);
 	r = sys_mkdirat(d->fd, name, 0700);
+	if (r == -EEXIST && c->link &&
+	    sys_fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISDIR(st.st_mode)) {
+		/* A merged --link layer replaces what is in the way. */
+		r = sys_unlinkat(d->fd, name, 0);
+		if (r == 0)
+			r = sys_mkdirat(d->fd, name, 0700);
+	}
 	if (r == -EEXIST) {
 		r = sys_fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW);
 		if (r == 0 && !S_ISDIR(st.st_mode)) {
@@ -584,95 +514,245 @@ static int enter_dir(struct walk *w, struct src_ent *s,
 			report_msg(c, dpath, "create directory", msg, false);
 			return -ENOTDIR;
 		}
-		now = (struct meta_now){ st.st_uid, st.st_gid,
-					 st.st_mode & 07777 };
+		*now = (struct meta_now){ st.st_uid, st.st_gid,
+					  st.st_mode & 07777 };
 	}
 	if (r < 0) {
 		report(c, dpath, "create directory", r, false);
 		return r;
 	}
 	dfd = sys_openat(d->fd, name, O_RDONLY | O_DIRECTORY | SYS_O_BASE, 0);
-	if (dfd < 0) {
+	if (dfd < 0)
 		report(c, dpath, "open directory", dfd, false);
-		return dfd;
-	}
-	r = walk_push_dir(w, s, dfd, &now, false);
-	if (r < 0) {
-		sys_close(dfd);
-		return r;
-	}
-	note_entry(c, s->path, dpath, STAGECP_ENTRY_DIR, STAGECP_METHOD_NONE,
-		   0);
-	return 0;
+	else
+		note_entry(c, s->path, dpath, STAGECP_ENTRY_DIR,
+			   STAGECP_METHOD_NONE, 0);
+	return dfd;
 }
 
-/* Copy one non-directory entry. */
+/*
+ * Make the destination directories of the pending frames, top down, before
+ * the first entry below them is copied.  dpath holds the path of the entry
+ * being copied: each frame's own path is a prefix of it.
+ */
+static int walk_materialize(struct walk *w)
+{
+	size_t i = w->depth;
+	int r = 0;
+
+	while (i > 0 && w->stack[i - 1].pending)
+		i--;
+	for (; r == 0 && i < w->depth; i++) {
+		struct frame *f = &w->stack[i];
+		char saved = w->dpath.s[f->dpath_len];
+		int fd;
+
+		w->dpath.s[f->dpath_len] = '\0';
+		fd = make_dest_dir(w->c, &f->src, &w->stack[i - 1].dst,
+				   f->name, w->dpath.s, &f->dnow);
+		r = fd < 0 ? fd : dst_dir_init(w->c, &f->dst, fd, w->dpath.s);
+		w->dpath.s[f->dpath_len] = saved;
+		if (fd >= 0 && r < 0)
+			sys_close(fd);
+		f->pending = r < 0;
+	}
+	return r;
+}
+
+/* A directory entry: make its destination (or defer it) and push it. */
+static int enter_dir(struct walk *w, struct src_ent *s,
+		     const struct dst_dir *d, const char *name, bool pending,
+		     const struct filter_state *fstate)
+{
+	struct meta_now now = { 0 };
+	int r, dfd = -1;
+
+	if (!pending) {
+		dfd = make_dest_dir(w->c, s, d, name, w->dpath.s, &now);
+		if (dfd < 0)
+			return dfd;
+	}
+	r = walk_push_dir(w, s, dfd, &now, false, fstate);
+	if (r < 0 && dfd >= 0)
+		sys_close(dfd);
+	if (r == 0)
+		w->stack[w->depth - 1].name = name;
+	return r;
+}
+
+/*
+ * A later name of a source inode with several links becomes a link to the
+ * first one's copy.  Returns 1 when linked, 0 when the entry is to be
+ * copied, or a negative errno.
+ */
+static int link_later_name(struct stagecp_ctx *c, const struct src_ent *s,
+			   const struct dst_dir *d, const char *name,
+			   const char *dpath)
+{
+	struct hardlink *h;
+	int r;
+
+	if (s->st.st_nlink < 2)
+		return 0;
+	h = hardlinks_find(&c->links, s->st.st_dev, s->st.st_ino);
+	if (!h)
+		return 0;
+	r = link_to_first(c, h, s, d, name, dpath);
+	if (r == -ECANCELED)
+		return r;
+	if (r < 0) {
+		/* The first copy is gone or moved: copy this one again. */
+		report(c, dpath, "link to earlier copy", r, true);
+		return 0;
+	}
+	hardlinks_seen(&c->links, h);
+	note_entry(c, s->path, dpath, STAGECP_ENTRY_HARDLINK,
+		   STAGECP_METHOD_HARDLINK,
+		   S_ISREG(s->st.st_mode) ? (uint64_t)s->st.st_size : 0);
+	return 1;
+}
+
+/* The first copy of a source inode with several links, for later names. */
+static void remember_first_name(struct stagecp_ctx *c, const struct src_ent *s,
+				const struct dst_dir *d, const char *name,
+				const char *dpath)
+{
+	struct stat mine;
+	int r;
+
+	if (s->st.st_nlink < 2)
+		return;
+	r = sys_fstatat(d->fd, name, &mine, AT_SYMLINK_NOFOLLOW);
+	if (r == 0)
+		r = hardlinks_add(&c->links, &s->st, mine.st_ino, dpath);
+	if (r < 0)
+		report(c, dpath, "remember hardlink", r, true);
+}
+
+/*
+ * Copy one non-directory entry.  Links are kept for every type, as cp -a
+ * keeps them: a hardlinked symlink stays one inode too.
+ */
 static int copy_leaf(struct stagecp_ctx *c, struct src_ent *s,
 		     const struct dst_dir *d, const char *name,
 		     const char *dpath)
 {
+	int r = link_later_name(c, s, d, name, dpath);
+
+	if (r)
+		return r < 0 ? r : 0;
 	if (S_ISREG(s->st.st_mode))
-		return copy_regular(c, s, d, name, dpath);
-	if (S_ISLNK(s->st.st_mode))
-		return copy_symlink(c, s, d, name, dpath);
-	return copy_special(c, s, d, name, dpath);
+		r = copy_regular(c, s, d, name, dpath);
+	else if (S_ISLNK(s->st.st_mode))
+		r = copy_symlink(c, s, d, name, dpath);
+	else
+		r = copy_special(c, s, d, name, dpath);
+	if (r == 0)
+		remember_first_name(c, s, d, name, dpath);
+	return r;
+}
+
+/*
+ * What the filter says of an entry.  The walk's relative path starts after
+ * the copied source's own path.
+ */
+static enum filter_verdict walk_filter(struct walk *w, const struct frame *f,
+				       unsigned char type, const char *name,
+				       struct filter_state *fstate)
+{
+	struct stat st;
+	bool is_dir = type == DT_DIR;
+
+	if (!w->filter)
+		return FILTER_COPY;
+	if (type == DT_UNKNOWN &&
+	    sys_fstatat(f->src.fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		is_dir = S_ISDIR(st.st_mode);
+	return filter_check(w->filter, w->spath.s + w->rel_off, is_dir,
+			    &f->fstate, fstate);
+}
+
+/* Copy the entry of the top frame at w->spath, w->dpath. */
+static int walk_entry(struct walk *w, struct frame *f, unsigned char type,
+		      const char *name, size_t sold, size_t dold)
+{
+	struct stagecp_ctx *c = w->c;
+	struct filter_state fstate = { 0 };
+	enum filter_verdict v = walk_filter(w, f, type, name, &fstate);
+	struct src_ent s;
+	int r;
+
+	if (v == FILTER_SKIP)
+		goto free_state;
+	r = src_ent_open(w, f, type, name, &s);
+	if (r == -ENOENT || r == -ESTALE) {
+		/* Gone or replaced since readdir: skip it, never follow. */
+		report(c, w->spath.s, "changed during the copy, skipped", r,
+		       true);
+		goto free_state;
+	}
+	if (r == -EXDEV) {
+		report_msg(c, w->spath.s, "copy",
+			   "mount point not crossed, skipped", true);
+		goto free_state;
+	}
+	if (r < 0) {
+		report(c, w->spath.s, "open", r, false);
+		filter_state_free(&fstate);
+		return r;
+	}
+	if (v == FILTER_TRAVERSE && !S_ISDIR(s.st.st_mode))
+		goto close_src;	/* only directories are walked through */
+	if (v == FILTER_COPY) {
+		r = walk_materialize(w);
+		if (r < 0)
+			goto close_src;
+		f = &w->stack[w->depth - 1];
+	}
+	if (S_ISDIR(s.st.st_mode)) {
+		/* Both frames may move when the stack grows: keep a copy. */
+		struct dst_dir d = f->dst;
+
+		r = enter_dir(w, &s, &d, name, v == FILTER_TRAVERSE, &fstate);
+		if (r == 0) {
+			w->stack[w->depth - 1].spath_old = sold;
+			w->stack[w->depth - 1].dpath_old = dold;
+			return 1;	/* the paths and the state stay */
+		}
+		goto close_src;
+	}
+	r = copy_leaf(c, &s, &f->dst, name, w->dpath.s);
+close_src:
+	if (s.fd >= 0)
+		sys_close(s.fd);
+	filter_state_free(&fstate);
+	return r;
+free_state:
+	filter_state_free(&fstate);
+	return 0;
 }
 
 /* Take the next name of the top frame; false when it has none left. */
 static bool walk_step(struct walk *w, int *err)
 {
 	struct frame *f = &w->stack[w->depth - 1];
-	struct stagecp_ctx *c = w->c;
-	struct src_ent s;
-	const char *ent, *name;
+	const char *ent;
 	size_t sold, dold;
 	int r;
 
 	if (f->next == f->names.n)
 		return false;
 	ent = f->names.v[f->next++];
-	name = ent + 1;
-	if (pathbuf_push(&w->spath, name, &sold) < 0 ||
-	    pathbuf_push(&w->dpath, name, &dold) < 0) {
-		report(c, w->spath.s, "copy", -ENOMEM, false);
+	if (pathbuf_push(&w->spath, dir_names_name(ent), &sold) < 0 ||
+	    pathbuf_push(&w->dpath, dir_names_name(ent), &dold) < 0) {
+		report(w->c, w->spath.s, "copy", -ENOMEM, false);
 		*err = -ENOMEM;
 		return true;
 	}
-	r = src_ent_open(w, f, (unsigned char)ent[0], name, &s);
-	if (r == -ENOENT || r == -ESTALE) {
-		/* Gone or replaced since readdir: skip it, never follow. */
-		report(c, w->spath.s, "changed during the copy, skipped", r,
-		       true);
-		r = 0;
-		goto pop_paths;
-	}
-	if (r == -EXDEV) {
-		report_msg(c, w->spath.s, "copy",
-			   "mount point not crossed, skipped", true);
-		r = 0;
-		goto pop_paths;
-	}
-	if (r < 0) {
-		report(c, w->spath.s, "open", r, false);
-		goto pop_paths;
-	}
-	if (S_ISDIR(s.st.st_mode)) {
-		/* Both frames may move when the stack grows: keep copies. */
-		struct dst_dir d = f->dst;
-
-		r = enter_dir(w, &s, &d, name);
-		if (r == 0) {
-			w->stack[w->depth - 1].spath_old = sold;
-			w->stack[w->depth - 1].dpath_old = dold;
-			return true;
-		}
-		sys_close(s.fd);
-		goto pop_paths;
-	}
-	r = copy_leaf(c, &s, &f->dst, name, w->dpath.s);
-	if (s.fd >= 0)
-		sys_close(s.fd);
-pop_paths:
+	r = walk_entry(w, f, dir_names_type(ent), dir_names_name(ent), sold,
+		       dold);
+	if (r == 1)
+		return true;
 	if (r < 0 && !*err)
 		*err = r;
 	pathbuf_pop(&w->spath, sold);
@@ -698,11 +778,15 @@ static void walk_free(struct walk *w)
 	pathbuf_free(&w->dpath);
 }
 
-static int walk_init(struct walk *w, struct stagecp_ctx *c, const char *spath,
+static int walk_init(struct walk *w, struct stagecp_ctx *c,
+		     const struct filter *filter, const char *spath,
 		     const char *dpath)
 {
 	memset(w, 0, sizeof(*w));
 	w->c = c;
+	w->filter = filter;
+	/* Relative paths skip the source's path and the slash after it. */
+	w->rel_off = strlen(spath) + (strcmp(spath, "/") != 0);
 	if (pathbuf_set(&w->spath, spath) < 0 ||
 	    pathbuf_set(&w->dpath, dpath) < 0) {
 		walk_free(w);
@@ -712,13 +796,15 @@ static int walk_init(struct walk *w, struct stagecp_ctx *c, const char *spath,
 }
 
 int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
-		       const struct dst_dir *d, const char *dpath)
+		       const struct dst_dir *d, const char *dpath,
+		       const struct filter *filter)
 {
 	struct meta_now unused = { 0 };
+	struct filter_state top = { 0 };
 	struct walk w;
 	int r, dfd;
 
-	r = walk_init(&w, c, s->path, dpath);
+	r = walk_init(&w, c, filter, s->path, dpath);
 	if (r < 0)
 		return r;
 	/* The walk closes what it is given: hand it its own fds. */
@@ -728,7 +814,9 @@ int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
 		report(c, dpath, "dup", r, false);
 		goto free_walk;
 	}
-	r = walk_push_dir(&w, s, dfd, &unused, true);
+	if (filter)
+		filter_start(filter, &top);
+	r = walk_push_dir(&w, s, dfd, &unused, true, &top);
 	if (r < 0) {
 		sys_close(dfd);
 		goto free_walk;
@@ -744,19 +832,5 @@ int tree_copy_entry(struct stagecp_ctx *c, struct src_ent *s,
 		    const struct dst_dir *d, const char *name,
 		    const char *dpath)
 {
-	struct walk w;
-	int r;
-
-	if (!S_ISDIR(s->st.st_mode))
-		return copy_leaf(c, s, d, name, dpath);
-	r = walk_init(&w, c, s->path, dpath);
-	if (r < 0)
-		return r;
-	r = enter_dir(&w, s, d, name);
-	if (r == 0) {
-		s->fd = -1;	/* now owned by the walk */
-		r = walk_run(&w);
-	}
-	walk_free(&w);
-	return r;
+	return copy_leaf(c, s, d, name, dpath);
 }

@@ -14,6 +14,7 @@
 #include "node.h"
 
 struct stagecp_ctx;
+struct filter;
 
 /* A source entry that has been looked at (and opened, if it is a file or a
  * directory). */
@@ -36,9 +37,8 @@ int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
 		 const char *path);
 
 /*
- * Copy one source entry of any type to d/name (dpath for messages).
- * A directory is copied with everything below it.  Failures are reported;
- * returns 0 or the first negative errno.
+ * Copy one source entry that is not a directory to d/name (dpath for
+ * messages).  Failures are reported; returns 0 or the first negative errno.
  */
 int tree_copy_entry(struct stagecp_ctx *c, struct src_ent *s,
 		    const struct dst_dir *d, const char *name,
@@ -47,9 +47,11 @@ int tree_copy_entry(struct stagecp_ctx *c, struct src_ent *s,
 /*
  * Copy the contents of the source directory s into the existing destination
  * directory d (dpath), the top of a directory copy: d keeps its owner and
- * mode and takes only the source's times, after its children.
+ * mode and takes only the source's times, after its children.  filter, when
+ * not NULL, decides which entries are copied.
  */
 int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
-		       const struct dst_dir *d, const char *dpath);
+		       const struct dst_dir *d, const char *dpath,
+		       const struct filter *filter);
 
 #endif

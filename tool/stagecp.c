@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -18,8 +19,18 @@
 
 #define EXIT_USAGE 2
 
+/* A stage root registered with --stage=NAME=ROOT. */
+struct stage {
+	const char *name;
+	const char *root;
+};
+
 struct cli {
 	struct stagecp_options opt;
+	const char **excludes;
+	struct stage *stages;
+	size_t nstages;
+	const char *from;	/* --from as given: a stage name or a root */
 	bool verbose;
 	bool stats;
 	bool quiet;
@@ -31,6 +42,12 @@ enum {
 	OPT_WORKDIR,
 	OPT_STRATEGY,
 	OPT_STATS,
+	OPT_CHOWN,
+	OPT_CHMOD,
+	OPT_EXCLUDE,
+	OPT_PARENTS,
+	OPT_LINK,
+	OPT_STAGE,
 	OPT_NO_OPENAT2,
 	OPT_HELP,
 	OPT_VERSION,
@@ -41,6 +58,12 @@ static const struct option long_opts[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "workdir", required_argument, NULL, OPT_WORKDIR },
 	{ "strategy", required_argument, NULL, OPT_STRATEGY },
+	{ "chown", required_argument, NULL, OPT_CHOWN },
+	{ "chmod", required_argument, NULL, OPT_CHMOD },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "parents", no_argument, NULL, OPT_PARENTS },
+	{ "link", no_argument, NULL, OPT_LINK },
+	{ "stage", required_argument, NULL, OPT_STAGE },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -57,12 +80,25 @@ static void usage(FILE *f)
 	      "Copy SRC (files or directory contents) to DEST with the rules "
 	      "of a Dockerfile COPY.\n"
 	      "\n"
-	      "  --from=ROOT        source stage root; SRC resolves inside "
-	      "it (default: .)\n"
+	      "  --from=ROOT|NAME   source stage root, or a stage named with "
+	      "--stage;\n"
+	      "                     SRC resolves inside it (default: .)\n"
+	      "  --stage=NAME=ROOT  register a stage root under a name "
+	      "(repeatable)\n"
 	      "  --to=ROOT          destination stage root; DEST resolves "
 	      "inside it (default: /)\n"
 	      "  --workdir=PATH     where a relative DEST starts (default: / "
 	      "with --to, else .)\n"
+	      "  --chown=USER[:GROUP]  owner of every copied entry, names from "
+	      "DEST's /etc/passwd\n"
+	      "  --chmod=MODE       mode of every copied entry: octal or "
+	      "symbolic (u+x,go-w)\n"
+	      "  --exclude=PATTERN  leave out what matches (.dockerignore rules; "
+	      "repeatable)\n"
+	      "  --parents          keep the parent directories of each SRC "
+	      "(a/./b keeps b)\n"
+	      "  --link             copy as into an empty layer, then merge "
+	      "(COPY --link)\n"
 	      "  --strategy=auto|clone|copy|rw\n"
 	      "                     data mover: auto tries clone, then "
 	      "copy_file_range, then\n"
@@ -176,14 +212,73 @@ static int parse_strategy(const char *s, enum stagecp_strategy *out)
 	return -EINVAL;
 }
 
+static int add_stage(struct cli *cli, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct stage *st;
+
+	if (!eq || eq == arg || !eq[1]) {
+		fprintf(stderr, "stagecp: --stage: expected NAME=ROOT, not "
+			"'%s'\n", arg);
+		return -EINVAL;
+	}
+	st = realloc(cli->stages, (cli->nstages + 1) * sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	cli->stages = st;
+	st[cli->nstages].name = strndup(arg, (size_t)(eq - arg));
+	st[cli->nstages].root = eq + 1;
+	if (!st[cli->nstages].name)
+		return -ENOMEM;
+	cli->nstages++;
+	return 0;
+}
+
+/*
+ * --from names a registered stage (case-insensitively, as Dockerfile stage
+ * names are) or else a directory.
+ */
+static const char *stage_root(const struct cli *cli, const char *from)
+{
+	for (size_t i = 0; from && i < cli->nstages; i++)
+		if (!strcasecmp(cli->stages[i].name, from))
+			return cli->stages[i].root;
+	return from;
+}
+
 static int parse_args(struct cli *cli, int argc, char **argv)
 {
 	int ch;
 
+	/* At most one pattern per argument. */
+	cli->excludes = calloc((size_t)argc, sizeof(*cli->excludes));
+	if (!cli->excludes)
+		return -ENOMEM;
+	cli->opt.excludes = cli->excludes;
+
 	while ((ch = getopt_long(argc, argv, "vq", long_opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_FROM:
-			cli->opt.from_root = optarg;
+			cli->from = optarg;
+			break;
+		case OPT_STAGE:
+			if (add_stage(cli, optarg) < 0)
+				return -EINVAL;
+			break;
+		case OPT_CHOWN:
+			cli->opt.chown = optarg;
+			break;
+		case OPT_CHMOD:
+			cli->opt.chmod = optarg;
+			break;
+		case OPT_EXCLUDE:
+			cli->excludes[cli->opt.nexcludes++] = optarg;
+			break;
+		case OPT_PARENTS:
+			cli->opt.parents = true;
+			break;
+		case OPT_LINK:
+			cli->opt.link = true;
 			break;
 		case OPT_TO:
 			cli->opt.to_root = optarg;
@@ -221,6 +316,7 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			return -EINVAL;
 		}
 	}
+	cli->opt.from_root = stage_root(cli, cli->from);
 	if (argc - optind < 2) {
 		fputs(argc - optind == 1
 			      ? "stagecp: missing DEST after the sources\n"
@@ -228,6 +324,14 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static void cli_free(struct cli *cli)
+{
+	for (size_t i = 0; i < cli->nstages; i++)
+		free((char *)cli->stages[i].name);
+	free(cli->stages);
+	free(cli->excludes);
 }
 
 /*
@@ -254,6 +358,7 @@ int main(int argc, char **argv)
 	stagecp_options_init(&cli.opt);
 	if (parse_args(&cli, argc, argv) < 0) {
 		fputs("Try 'stagecp --help' for more information.\n", stderr);
+		cli_free(&cli);
 		return EXIT_USAGE;
 	}
 	cli.opt.on_error = on_error;
@@ -265,12 +370,15 @@ int main(int argc, char **argv)
 	umask(0);
 	raise_fd_limit();
 	r = stagecp_new(&ctx, &cli.opt);
-	if (r < 0)
-		return EXIT_FAILURE;
+	if (r < 0) {
+		cli_free(&cli);
+		return r == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+	}
 	r = stagecp_copy(ctx, (const char *const *)argv + optind,
 			 (size_t)(argc - optind - 1), argv[argc - 1]);
 	stagecp_get_stats(ctx, &st);
 	stagecp_free(ctx);
+	cli_free(&cli);
 	if (cli.stats)
 		print_stats(&st);
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

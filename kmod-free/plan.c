@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/* Planning one COPY: see plan.h. */
+#include "plan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dirnames.h"
+#include "engine.h"
+#include "filter.h"
+#include "gomatch.h"
+#include "pathbuf.h"
+#include "resolve.h"
+#include "sys.h"
+
+static int plan_add(struct plan *p, char *path, const char *include)
+{
+	struct plan_item *it;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		struct plan_item *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			goto free_path;
+		p->v = v;
+		p->cap = cap;
+	}
+	it = &p->v[p->n];
+	it->path = path;
+	it->include = NULL;
+	if (include) {
+		it->include = strdup(include);
+		if (!it->include)
+			goto free_path;
+	}
+	p->n++;
+	return 0;
+free_path:
+	free(path);
+	return -ENOMEM;
+}
+
+void plan_free(struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].path);
+		free(p->v[i].include);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->n = p->cap = 0;
+}
+
+/* Whether a clean path names something in the source root. */
+static int source_exists(struct stagecp_ctx *c, const char *path)
+{
+	char *res;
+	int r = resolve_root_path(c, c->from_fd, path, true, &res);
+
+	if (r < 0)
+		return r;
+	r = resolve_open(c, c->from_fd, res, O_PATH);
+	free(res);
+	if (r >= 0)
+		sys_close(r);
+	return r < 0 ? r : 0;
+}
+
+static int report_not_found(struct stagecp_ctx *c, const char *path, int r)
+{
+	char msg[PATH_MAX + 32];
+
+	if (r != -ENOENT && r != -ENOTDIR) {
+		report(c, path, "resolve source", r, false);
+		return r;
+	}
+	snprintf(msg, sizeof(msg), "\"%s\": not found", path);
+	report_msg(c, path, "copy", msg, false);
+	return -ENOENT;
+}
+
+/* The matching walk of one wildcard source (fsutil resolveWildcards). */
+struct wild {
+	struct stagecp_ctx *c;
+	struct plan *p;
+	const char *pattern;	/* the part from the first wildcard on */
+	size_t depth;		/* components in pattern: no match is deeper */
+	const char *base;	/* resolved literal prefix */
+	const char *include;
+	struct pathbuf rel;
+};
+
+static size_t count_components(const char *p)
+{
+	size_t n = 1;
+
+	for (; *p; p++)
+		n += *p == '/';
+	return n;
+}
+
+static int wild_match(struct wild *w, const char *rel)
+{
+	int m = gomatch_match(w->pattern, rel);
+
+	if (m < 0)
+		report_msg(w->c, w->pattern, "match source",
+			   "syntax error in pattern", false);
+	return m;
+}
+
+static int wild_add(struct wild *w, const char *rel)
+{
+	char *path;
+
+	/* The decision table: a top-level match the excludes name is
+	 * excluded, as the docs' own example expects. */
+	if (filter_top_excluded(w->c, rel))
+		return 0;
+	path = path_join_clean(w->base, rel);
+	if (!path)
+		return -ENOMEM;
+	return plan_add(w->p, path, w->include);
+}
+
+static int wild_walk(struct wild *w, int dirfd, size_t depth)
+{
+	struct dir_names names = { 0 };
+	int r = dir_names_read(&names, dirfd);
+
+	for (size_t i = 0; r == 0 && i < names.n; i++) {
+		const char *name = dir_names_name(names.v[i]);
+		unsigned char type = dir_names_type(names.v[i]);
+		size_t old;
+		int m, fd;
+
+		r = pathbuf_push(&w->rel, name, &old);
+		if (r < 0)
+			break;
+		/* rel is kept without the leading slash pathbuf adds. */
+		m = wild_match(w, w->rel.s + (w->rel.s[0] == '/'));
+		if (m < 0) {
+			r = m;
+		} else if (m) {
+			r = wild_add(w, w->rel.s + (w->rel.s[0] == '/'));
+		} else if (depth + 1 < w->depth &&
+			   (type == DT_DIR || type == DT_UNKNOWN)) {
+			/* Walk uses lstat: symlinked dirs are not entered. */
+			fd = sys_openat(dirfd, name, O_RDONLY | O_DIRECTORY |
+						     SYS_O_BASE, 0);
+			if (fd >= 0) {
+				r = wild_walk(w, fd, depth + 1);
+				sys_close(fd);
+			} else if (fd != -ENOTDIR && fd != -ELOOP) {
+				r = fd;
+				report(w->c, w->rel.s, "open", r, false);
+			}
+		}
+		pathbuf_pop(&w->rel, old);
+	}
+	if (r < 0 && r != -ENOMEM && names.v == NULL)
+		report(w->c, w->base, "read directory", r, false);
+	dir_names_free(&names);
+	return r;
+}
+
+static int expand_wildcard(struct stagecp_ctx *c, const char *src,
+			   const char *include, struct plan *p)
+{
+	struct wild w = { .c = c, .p = p, .include = include };
+	char *prefix = NULL, *rest = NULL, *base = NULL, *shown;
+	struct stat st;
+	int r, fd = -1;
+
+	r = gomatch_split_wildcard(src, &prefix, &rest);
+	if (r < 0)
+		return r;
+	shown = prefix[0] ? prefix : "/";
+	r = resolve_root_path(c, c->from_fd, shown, true, &base);
+	if (r == 0) {
+		fd = resolve_open(c, c->from_fd, base, O_RDONLY | O_NOCTTY |
+						       O_NONBLOCK);
+		r = fd;
+	}
+	if (r < 0) {
+		char msg[PATH_MAX + 64];
+
+		snprintf(msg, sizeof(msg), "lstat %s: %s", shown,
+			 r == -ENOENT ? "no such file or directory"
+				      : "cannot be read");
+		report_msg(c, shown, "match source", msg, false);
+		goto free_paths;
+	}
+	r = sys_fstat(fd, &st);
+	if (r == 0 && S_ISDIR(st.st_mode)) {
+		w.pattern = rest;
+		w.depth = count_components(rest);
+		w.base = base;
+		r = gomatch_validate(rest);
+		if (r < 0)
+			wild_match(&w, "");
+		else
+			r = wild_walk(&w, fd, 0);
+		pathbuf_free(&w.rel);
+	}
+	sys_close(fd);
+free_paths:
+	free(prefix);
+	free(rest);
+	free(base);
+	return r;
+}
+
+/*
+ * --parents: "a/b/./c/d" copies the contents of a/b keeping only c/d; with
+ * no pivot the whole path is kept below "/".
+ */
+static int split_pivot(const char *src, char **parent, char **include)
+{
+	const char *pivot = strstr(src, "/./");
+	char *pat;
+
+	if (pivot) {
+		*parent = strndup(src, (size_t)(pivot - src));
+		pat = path_clean(pivot + 3);
+	} else {
+		*parent = strdup("/");
+		pat = path_clean(src);
+	}
+	if (!*parent || !pat) {
+		free(*parent);
+		free(pat);
+		return -ENOMEM;
+	}
+	/* The pattern is relative to the parent: drop the leading "/". */
+	memmove(pat, pat + 1, strlen(pat));
+	*include = pat;
+	return 0;
+}
+
+static int plan_source(struct stagecp_ctx *c, const char *arg,
+		       struct plan *p)
+{
+	char *parent = NULL, *include = NULL, *src;
+	int r;
+
+	if (c->opt.parents) {
+		r = split_pivot(arg, &parent, &include);
+		if (r < 0)
+			return r;
+		arg = parent;
+	}
+	src = path_clean(arg);
+	if (!src) {
+		r = -ENOMEM;
+		goto free_pivot;
+	}
+	if (gomatch_has_wildcard(src)) {
+		r = expand_wildcard(c, src, include, p);
+		free(src);
+		goto free_pivot;
+	}
+	r = source_exists(c, src);
+	if (r < 0) {
+		r = report_not_found(c, src, r);
+		free(src);
+		goto free_pivot;
+	}
+	/* With no wildcard anywhere, the kept path itself must exist. */
+	if (include && include[0] && !gomatch_has_wildcard(include)) {
+		char *kept = path_join_clean(src, include);
+
+		r = kept ? source_exists(c, kept) : -ENOMEM;
+		if (r < 0 && r != -ENOMEM)
+			r = report_not_found(c, kept, r);
+		free(kept);
+		if (r < 0) {
+			free(src);
+			goto free_pivot;
+		}
+	}
+	r = plan_add(p, src, include && include[0] ? include : NULL);
+free_pivot:
+	free(parent);
+	free(include);
+	return r;
+}
+
+int plan_build(struct stagecp_ctx *c, const char *const *srcs, size_t nsrcs,
+	       struct plan *p)
+{
+	int first = 0;
+
+	/* Every source is looked at, so every problem is reported. */
+	for (size_t i = 0; i < nsrcs; i++) {
+		int r = plan_source(c, srcs[i], p);
+
+		if (r < 0 && !first)
+			first = r;
+	}
+	return first;
+}

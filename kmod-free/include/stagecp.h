@@ -129,6 +129,24 @@ struct stagecp_options {
 	 * under to_root, normally "/") otherwise.
 	 */
 	const char *workdir;
+	/*
+	 * --chown=USER[:GROUP]: the owner of every copied entry and of every
+	 * directory the copy creates.  Names are looked up in the destination
+	 * root's /etc/passwd and /etc/group, as they are before the copy; an
+	 * unknown name is an error.  NULL keeps the source's owners.
+	 */
+	const char *chown;
+	/* --chmod=MODE: octal up to 07777 or symbolic (u+x,go-w).  NULL
+	 * keeps the source's modes. */
+	const char *chmod;
+	/* --exclude patterns (.dockerignore rules), relative to each copied
+	 * source. */
+	const char *const *excludes;
+	size_t nexcludes;
+	/* --parents: keep the source's parent directories ("/./" pivots). */
+	bool parents;
+	/* --link: copy as into an empty destination, then merge. */
+	bool link;
 	enum stagecp_strategy strategy;
 	unsigned int flags;		/* STAGECP_F_* */
 	stagecp_error_fn on_error;	/* may be NULL */
@@ -157,7 +175,8 @@ STAGECP_API void stagecp_options_init(struct stagecp_options *o);
 /*
  * Create a context.  The options are copied, so *o may be freed afterwards.
  * Opens both roots.  Returns 0 and sets *out, or a negative errno (and
- * reports the failing root through o->on_error).
+ * reports the failing root through o->on_error).  -EINVAL means an option
+ * is malformed (a bad --chmod or --exclude pattern): a usage error.
  */
 STAGECP_API int stagecp_new(struct stagecp_ctx **out,
 			    const struct stagecp_options *o);

@@ -24,14 +24,14 @@
 #include "tree.h"
 
 /*
- * Directories a copy creates on the way to DEST: 0755, owned by the caller
- * or the --chown owner.  With --link every directory on the way is made a
+ * Directories a copy creates on the way to DEST: 0755 (or as --chmod says),
+ * owned by the caller or the --chown owner.  With --link every directory on the way is made a
  * real one and given these attributes, as a merged layer would.
  */
 static struct mkdir_attr dest_dir_attr(const struct stagecp_ctx *c)
 {
 	return (struct mkdir_attr){
-		.mode = 0755,
+		.mode = modespec_created_dir_mode(&c->mode),
 		.chown = c->own_set || c->link,
 		.uid = c->own_set ? c->own_uid : c->euid,
 		.gid = c->own_set ? c->own_gid : c->egid,

@@ -95,6 +95,11 @@ static int copy_copy_options(struct stagecp_ctx *c,
 			   sizeof(err));
 	if (r == -EINVAL)
 		report_msg(c, "--exclude", "parse pattern", err, false);
+	if (r == 0 && c->opt.chmod) {
+		r = modespec_parse(c->opt.chmod, &c->mode, err, sizeof(err));
+		if (r == -EINVAL)
+			report_msg(c, "--chmod", "parse mode", err, false);
+	}
 	return r;
 }
 
@@ -160,6 +165,7 @@ void stagecp_free(struct stagecp_ctx *c)
 	ladder_free(&c->ladder);
 	hardlinks_free(&c->links);
 	ignore_free(&c->excludes);
+	modespec_free(&c->mode);
 	for (size_t i = 0; c->exclude_copy && i < c->opt.nexcludes; i++)
 		free(c->exclude_copy[i]);
 	free(c->exclude_copy);

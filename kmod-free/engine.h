@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "ignore.h"
+#include "modespec.h"
 #include "stagecp.h"
 
 /*
@@ -120,6 +121,7 @@ struct stagecp_ctx {
 	bool chown_failed;		/* warned once: ownership not kept */
 	/* --link in effect (BuildKit ignores it when --chmod is given). */
 	bool link;
+	struct modespec mode;		/* --chmod, parsed */
 	/* --chown, resolved in the destination root for this copy. */
 	bool own_set;
 	uid_t own_uid;

@@ -9,22 +9,40 @@
 #include "sys.h"
 #include "xattr.h"
 
-static int set_owner(struct stagecp_ctx *c, const struct stat *sst,
+/* What a copied entry gets: the source's, or --chown's and --chmod's. */
+struct meta_want {
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;		/* 07777 bits */
+};
+
+static struct meta_want meta_want(const struct stagecp_ctx *c,
+				  const struct stat *sst)
+{
+	return (struct meta_want){
+		.uid = c->own_set ? c->own_uid : sst->st_uid,
+		.gid = c->own_set ? c->own_gid : sst->st_gid,
+		.mode = modespec_apply(&c->mode, sst->st_mode,
+				       S_ISDIR(sst->st_mode)) & 07777,
+	};
+}
+
+static int set_owner(struct stagecp_ctx *c, const struct meta_want *want,
 		     const struct node *dst, const struct meta_now *now,
 		     const char *path, bool *changed)
 {
 	int r;
 
 	*changed = false;
-	if (sst->st_uid == now->uid && sst->st_gid == now->gid)
+	if (want->uid == now->uid && want->gid == now->gid)
 		return 0;
 	if (c->chown_failed)
 		return 0;
 	if (dst->fd >= 0)
-		r = sys_fchown(dst->fd, sst->st_uid, sst->st_gid);
+		r = sys_fchown(dst->fd, want->uid, want->gid);
 	else
-		r = sys_fchownat(dst->dirfd, dst->name, sst->st_uid,
-				 sst->st_gid, dst->at_flags);
+		r = sys_fchownat(dst->dirfd, dst->name, want->uid, want->gid,
+				 dst->at_flags);
 	/*
 	 * Without CAP_CHOWN the entries keep the caller's ids, as cp -a does
 	 * for a user: say so once, not once per file.
@@ -44,10 +62,10 @@ static int set_owner(struct stagecp_ctx *c, const struct stat *sst,
 }
 
 static int set_mode(struct stagecp_ctx *c, const struct stat *sst,
-		    const struct node *dst, const struct meta_now *now,
-		    bool chowned, const char *path)
+		    const struct meta_want *w, const struct node *dst,
+		    const struct meta_now *now, bool chowned, const char *path)
 {
-	mode_t want = sst->st_mode & 07777;
+	mode_t want = w->mode;
 	int r;
 
 	if (S_ISLNK(sst->st_mode))
@@ -84,12 +102,13 @@ int meta_apply(struct stagecp_ctx *c, const struct stat *sst,
 	       const struct node *src, const struct node *dst,
 	       const struct meta_now *now, const char *path)
 {
+	struct meta_want want = meta_want(c, sst);
 	bool chowned;
 	int r;
 
-	r = set_owner(c, sst, dst, now, path, &chowned);
+	r = set_owner(c, &want, dst, now, path, &chowned);
 	if (r == 0)
-		r = set_mode(c, sst, dst, now, chowned, path);
+		r = set_mode(c, sst, &want, dst, now, chowned, path);
 	if (r == 0)
 		xattr_copy(c, src, dst, path);
 	if (r == 0)

@@ -58,7 +58,8 @@ restart:
 	r = pathbuf_set(&done, "/");
 	if (r < 0)
 		goto close_fd;
-	for (const char *p = cur; next_component(&p, name);) {
+	for (const char *p = cur, *start = cur; next_component(&p, name);
+	     start = p) {
 		bool last = *p == '\0' || strspn(p, "/") == strlen(p);
 		struct stat st;
 		size_t old;
@@ -68,15 +69,12 @@ restart:
 
 		nfd = sys_openat(fd, name, O_PATH | SYS_O_BASE, 0);
 		if (nfd == -ENOENT || nfd == -ENOTDIR) {
-			/* Missing: the rest is kept as written. */
-			r = pathbuf_push(&done, name, &old);
+			/* Missing: the rest is kept as written (cur is
+			 * clean, so it is a run of plain names). */
+			r = pathbuf_push(&done, start + strspn(start, "/"),
+					 &old);
 			if (r < 0)
 				goto close_fd;
-			while (next_component(&p, name)) {
-				r = pathbuf_push(&done, name, &old);
-				if (r < 0)
-					goto close_fd;
-			}
 			break;
 		}
 		if (nfd < 0) {
@@ -255,7 +253,9 @@ int resolve_mkdirs(struct stagecp_ctx *c, int rootfd, const char *clean,
 	fd = attr->replace ? -ENOENT
 			   : resolve_open(c, rootfd, clean,
 					  O_RDONLY | O_DIRECTORY);
-	if (fd != -ENOENT)
+	/* The walk below makes what is missing and names what is not a
+	 * directory. */
+	if (fd != -ENOENT && fd != -ENOTDIR)
 		goto out;
 	fd = pathbuf_set(&done, "/");
 	if (fd == 0)

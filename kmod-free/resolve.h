@@ -11,7 +11,8 @@
  * point through a dangling symlink to something that will be created.  Then
  * resolve_open() opens that symlink-free path with openat2(RESOLVE_IN_ROOT |
  * RESOLVE_NO_SYMLINKS): if a symlink appeared in between, the kernel refuses
- * (-ELOOP) instead of following it.
+ * (-ELOOP, or -ENOTDIR where a directory was expected) instead of following
+ * it.
  */
 #ifndef STAGECP_RESOLVE_H
 #define STAGECP_RESOLVE_H

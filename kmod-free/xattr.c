@@ -112,6 +112,8 @@ int xattr_copy(struct stagecp_ctx *c, const struct node *src,
 
 	/* No xattr support on the source, or on this kernel for symlinks:
 	 * there is nothing that could be copied. */
+	if (n < 0)
+		free(heap);
 	if (n == -EOPNOTSUPP || n == -ENOSYS)
 		return 0;
 	if (n < 0) {

@@ -13,8 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <linux/magic.h>
 
+#include "accounts.h"
 #include "engine.h"
 #include "filter.h"
 #include "pathbuf.h"
@@ -72,6 +73,22 @@ static void top_src_close(struct top_src *t)
 }
 
 /*
+ * procfs and sysfs are the kernel's view, not a stage: reading them can
+ * block or leak the host, so they are never a source.
+ */
+static int refuse_kernel_fs(int fd)
+{
+	struct statfs sfs;
+	int r = sys_fstatfs(fd, &sfs);
+
+	if (r < 0)
+		return r;
+	if (sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC)
+		return -ESTAGECP_KERNEL_FS;
+	return 0;
+}
+
+/*
  * Open the source at the symlink-free path res.  It is first reached with
  * O_PATH, which opens nothing: a FIFO or a device is never opened for I/O.
  * Files and directories are then opened for reading and must be the same
@@ -89,6 +106,8 @@ static int top_src_open(struct stagecp_ctx *c, const char *res,
 	if (t->pathfd < 0)
 		return t->pathfd;
 	r = sys_fstat(t->pathfd, &t->ent.st);
+	if (r == 0)
+		r = refuse_kernel_fs(t->pathfd);
 	if (r < 0)
 		goto close_path;
 	t->ent.x = (struct node){ .fd = -1, .dirfd = t->pathfd, .name = "",
@@ -138,6 +157,43 @@ static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res)
 		free(*res);
 		*res = NULL;
 	}
+	return r;
+}
+
+/*
+ * Whether the destination directory dfd is the source directory or lies
+ * below it: the copy would then walk into its own output.  Walks up by
+ * "..", which the kernel resolves, until the filesystem root.
+ */
+static int dest_in_source(const struct stat *src, int dfd)
+{
+	struct stat st, up;
+	int fd = sys_dup(dfd), r = fd < 0 ? fd : 0;
+
+	while (r == 0) {
+		int parent;
+
+		r = sys_fstat(fd, &st);
+		if (r < 0)
+			break;
+		if (st.st_dev == src->st_dev && st.st_ino == src->st_ino) {
+			r = 1;
+			break;
+		}
+		parent = sys_openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC,
+				    0);
+		if (parent < 0) {
+			r = parent;
+			break;
+		}
+		r = sys_fstat(parent, &up);
+		sys_close(fd);
+		fd = parent;
+		if (r == 0 && up.st_dev == st.st_dev && up.st_ino == st.st_ino)
+			break;	/* the root: ".." is itself */
+	}
+	if (fd >= 0)
+		sys_close(fd);
 	return r;
 }
 
@@ -231,6 +287,41 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 	return 0;
 }
 
+/*
+ * Refuse a directory copy into itself before anything is made: check the
+ * deepest part of DEST that exists already.
+ */
+static int check_not_inside(struct stagecp_ctx *c, const struct top_src *t,
+			    const char *dest)
+{
+	char *res, *cut;
+	int fd = -ENOENT, r;
+
+	if (!S_ISDIR(t->ent.st.st_mode))
+		return 0;
+	r = dest_path(c, dest, &res);
+	if (r < 0)
+		return r;
+	while ((fd = resolve_open(c, c->to_fd, res, O_PATH | O_DIRECTORY)) ==
+		       -ENOENT && strcmp(res, "/")) {
+		cut = path_dir(res);
+		free(res);
+		res = cut;
+		if (!res)
+			return -ENOMEM;
+	}
+	free(res);
+	if (fd < 0)
+		return 0;	/* what cannot be opened is reported later */
+	r = dest_in_source(&t->ent.st, fd);
+	sys_close(fd);
+	if (r <= 0)
+		return r;
+	report_msg(c, dest, "copy", "the destination is inside the source "
+		   "directory", false);
+	return -ELOOP;
+}
+
 static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 		     const char *dest, bool dest_is_dir)
 {
@@ -251,6 +342,9 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 		report(c, it->path, "open source", r, false);
 		goto free_paths;
 	}
+	r = check_not_inside(c, &t, dest);
+	if (r < 0)
+		goto close_src;
 	/* The parent of DEST always exists after a copy, and so does DEST
 	 * itself when it names a directory. */
 	ensure = dest_is_dir ? strdup(dest) : path_dir(dest);
@@ -310,24 +404,18 @@ static int check_many_sources(struct stagecp_ctx *c, const struct plan *p,
 	return -EINVAL;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 		 size_t nsrcs, const char *dest)
 {
-	uint64_t start = now_ns();
+	uint64_t start = engine_now_ns();
 	struct plan plan = { 0 };
 	bool dest_is_dir;
 	char *dabs;
 	int r;
 
 	c->first_err = 0;
+	c->copy_start = start;
+	c->elapsed_base = c->stats.elapsed_ns;
 	/* A relative DEST starts at the workdir; "" and "." name it. */
 	dest_is_dir = path_names_dir(dest);
 	dabs = dest[0] == '/' ? path_clean(dest)
@@ -335,13 +423,17 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 	if (!dabs)
 		return -ENOMEM;
 	/* Everything that can be found wrong is found before writing. */
-	r = plan_build(c, srcs, nsrcs, &plan);
+	r = accounts_resolve_owner(c);
+	if (r == 0)
+		r = plan_build(c, srcs, nsrcs, &plan);
 	if (r == 0)
 		r = check_many_sources(c, &plan, dabs, dest_is_dir);
-	for (size_t i = 0; r == 0 && i < plan.n; i++)
+	for (size_t i = 0; r == 0 && i < plan.n && !engine_cancelled(c); i++)
 		copy_item(c, &plan.v[i], dabs, dest_is_dir);
 	plan_free(&plan);
 	free(dabs);
-	c->stats.elapsed_ns += now_ns() - start;
+	c->stats.elapsed_ns = c->elapsed_base + (engine_now_ns() - start);
+	if (engine_cancelled(c))
+		return -ECANCELED;
 	return c->first_err ? c->first_err : r;
 }

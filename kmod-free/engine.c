@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "engine.h"
 #include "pathbuf.h"
@@ -183,6 +184,50 @@ void stagecp_get_stats(const struct stagecp_ctx *c, struct stagecp_stats *st)
 	*st = c->stats;
 }
 
+size_t stagecp_fs_pairs(const struct stagecp_ctx *c,
+			struct stagecp_fs_pair *out, size_t max)
+{
+	for (size_t i = 0; i < c->ladder.n && i < max; i++)
+		out[i] = (struct stagecp_fs_pair){
+			.src_dev = c->ladder.pairs[i].src_dev,
+			.dst_dev = c->ladder.pairs[i].dst_dev,
+			.method = c->ladder.pairs[i].last,
+		};
+	return c->ladder.n;
+}
+
+uint64_t engine_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Tell the progress callback, when the interval has passed. */
+static void progress_tick(struct stagecp_ctx *c, enum stagecp_method m)
+{
+	uint64_t now, interval;
+
+	if (m != STAGECP_METHOD_NONE)
+		c->last_method = m;
+	if (!c->opt.on_progress)
+		return;
+	now = engine_now_ns();
+	interval = (c->opt.progress_interval_ms ? c->opt.progress_interval_ms
+						: 100) * 1000000ull;
+	if (now - c->last_progress < interval)
+		return;
+	c->last_progress = now;
+	c->stats.elapsed_ns = c->elapsed_base + (now - c->copy_start);
+	c->opt.on_progress(c->opt.progress_arg, &c->stats, c->last_method);
+}
+
+bool engine_cancelled(const struct stagecp_ctx *c)
+{
+	return c->opt.cancel && *c->opt.cancel;
+}
+
 static const char *const method_names[STAGECP_METHOD_COUNT] = {
 	[STAGECP_METHOD_NONE] = "none",
 	[STAGECP_METHOD_CLONE] = "clone",
@@ -217,10 +262,8 @@ static const char *own_error_text(int err)
 	switch (-err) {
 	case ESTAGECP_CHANGED:
 		return "file changed as we read it";
-	case ESTAGECP_NOT_DIR_DEST:
-		return "cannot copy to non-directory";
-	case ESTAGECP_DIR_DEST:
-		return "cannot replace a directory with a file";
+	case ESTAGECP_KERNEL_FS:
+		return "procfs and sysfs are never copied";
 	default:
 		return NULL;
 	}
@@ -290,6 +333,7 @@ void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 	}
 	if (c->opt.on_entry)
 		c->opt.on_entry(c->opt.entry_arg, &e);
+	progress_tick(c, method);
 }
 
 /* The scratch buffer of the read/write loop, made on first use. */

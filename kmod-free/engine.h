@@ -24,8 +24,7 @@
 enum {
 	ESTAGECP_BASE = 4096,
 	ESTAGECP_CHANGED,	/* "file changed as we read it" */
-	ESTAGECP_NOT_DIR_DEST,	/* "cannot copy to non-directory" */
-	ESTAGECP_DIR_DEST,	/* "cannot replace to directory ... with file" */
+	ESTAGECP_KERNEL_FS,	/* a procfs or sysfs source */
 };
 
 /* What one rung of the ladder has shown for a filesystem pair. */
@@ -68,6 +67,7 @@ bool ladder_copy_range_remembered(int err);
 struct data_src {
 	int fd;
 	const struct stat *st;
+	const volatile int *cancel;	/* non-zero: stop with -ECANCELED */
 };
 
 /*
@@ -137,6 +137,10 @@ struct stagecp_ctx {
 	struct hardlinks links;
 	struct stagecp_stats stats;
 	int first_err;
+	enum stagecp_method last_method;	/* for progress */
+	uint64_t last_progress;		/* when progress was last told */
+	uint64_t copy_start;		/* when this stagecp_copy() began */
+	uint64_t elapsed_base;		/* elapsed_ns before it */
 	void *buf;			/* the read/write loop's buffer */
 	size_t buflen;
 };
@@ -154,6 +158,10 @@ void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
 void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 		enum stagecp_entry_type type, enum stagecp_method method,
 		uint64_t size);
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t engine_now_ns(void);
+/* Whether the caller asked the copy to stop. */
+bool engine_cancelled(const struct stagecp_ctx *c);
 /* The read/write loop's scratch buffer, allocated on first use. */
 int engine_rw_buffer(struct stagecp_ctx *c, void **buf, size_t *len);
 

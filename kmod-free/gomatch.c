@@ -69,6 +69,36 @@ bad:
 	return 1;
 }
 
+bool gomatch_is_space(uint32_t r)
+{
+	switch (r) {
+	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
+	case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+	case 0x202F: case 0x205F: case 0x3000:
+		return true;
+	}
+	return r >= 0x2000 && r <= 0x200A;
+}
+
+void gomatch_trim_space(const char *s, size_t n, size_t *start, size_t *end)
+{
+	size_t pos = 0, len;
+	bool leading = true;
+	uint32_t r;
+
+	*start = *end = 0;
+	while (pos < n) {
+		len = gomatch_decode_rune(s + pos, n - pos, &r);
+		if (!gomatch_is_space(r)) {
+			if (leading)
+				*start = pos;
+			leading = false;
+			*end = pos + len;
+		}
+		pos += len;
+	}
+}
+
 /* A piece of pattern or name: Go slices strings, so do we. */
 struct span {
 	const char *p;

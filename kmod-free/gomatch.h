@@ -72,4 +72,13 @@ int gomatch_clean(const char *path, char **out);
  */
 size_t gomatch_decode_rune(const char *s, size_t n, uint32_t *rune);
 
+/* Go's unicode.IsSpace. */
+bool gomatch_is_space(uint32_t rune);
+
+/*
+ * Go's strings.TrimSpace on s[0..n): s[*start..*end) is what is left
+ * (start == end when nothing is).
+ */
+void gomatch_trim_space(const char *s, size_t n, size_t *start, size_t *end);
+
 #endif /* STAGECP_GOMATCH_H */

@@ -68,42 +68,6 @@ static void set_err(char *errbuf, size_t errlen, const char *msg)
 		snprintf(errbuf, errlen, "%s", msg);
 }
 
-/* Go's unicode.IsSpace. */
-static bool is_go_space(uint32_t r)
-{
-	switch (r) {
-	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
-	case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-	case 0x202F: case 0x205F: case 0x3000:
-		return true;
-	}
-	return r >= 0x2000 && r <= 0x200A;
-}
-
-/* strings.TrimSpace: the span of s[0..n) without white space around. */
-static void trim_space(const char *s, size_t n, size_t *start, size_t *end)
-{
-	size_t pos = 0, len, last_end = 0;
-	uint32_t r;
-	bool leading = true;
-
-	*start = 0;
-	while (pos < n) {
-		len = gomatch_decode_rune(s + pos, n - pos, &r);
-		if (!is_go_space(r)) {
-			if (leading) {
-				*start = pos;
-				leading = false;
-			}
-			last_end = pos + len;
-		}
-		pos += len;
-	}
-	if (leading)
-		*start = 0;
-	*end = last_end;
-}
-
 static int push_tok(struct ignore_pattern *p, size_t *cap, struct tok t)
 {
 	if (p->ntoks >= IGNORE_MAX_TOKENS)
@@ -306,7 +270,8 @@ int ignore_compile(struct ignore *ig, const char *const *patterns, size_t n,
 		size_t start, end;
 		char *trimmed, *clean;
 
-		trim_space(patterns[i], strlen(patterns[i]), &start, &end);
+		gomatch_trim_space(patterns[i], strlen(patterns[i]), &start,
+				   &end);
 		if (start == end)
 			continue;
 		trimmed = strndup(patterns[i] + start, end - start);

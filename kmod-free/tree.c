@@ -308,7 +308,8 @@ static int copy_regular(struct stagecp_ctx *c, struct src_ent *s,
 			const char *dpath)
 {
 	struct ladder_pair *pair;
-	struct data_src ds = { .fd = s->fd, .st = &s->st };
+	struct data_src ds = { .fd = s->fd, .st = &s->st,
+			       .cancel = c->opt.cancel };
 	enum stagecp_method used = STAGECP_METHOD_NONE;
 	const char *op = "copy";
 	struct meta_now now;
@@ -742,6 +743,12 @@ static bool walk_step(struct walk *w, int *err)
 
 	if (f->next == f->names.n)
 		return false;
+	if (engine_cancelled(w->c)) {
+		/* Stop here: the directories still open get their metadata
+		 * as the stack unwinds, and nothing new is made. */
+		f->next = f->names.n;
+		return true;
+	}
 	ent = f->names.v[f->next++];
 	if (pathbuf_push(&w->spath, dir_names_name(ent), &sold) < 0 ||
 	    pathbuf_push(&w->dpath, dir_names_name(ent), &dold) < 0) {

@@ -6,35 +6,20 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include "stagecp.h"
+#include "cli.h"
+#include "exec.h"
 
-#define EXIT_USAGE 2
-
-/* A stage root registered with --stage=NAME=ROOT. */
-struct stage {
-	const char *name;
-	const char *root;
-};
-
-struct cli {
-	struct stagecp_options opt;
-	const char **excludes;
-	struct stage *stages;
-	size_t nstages;
-	const char *from;	/* --from as given: a stage name or a root */
-	bool verbose;
-	bool stats;
-	bool quiet;
-};
+/* Set by SIGINT or SIGTERM; the engine polls it. */
+static volatile int cancel_signal;
 
 enum {
 	OPT_FROM = 256,
@@ -48,6 +33,9 @@ enum {
 	OPT_PARENTS,
 	OPT_LINK,
 	OPT_STAGE,
+	OPT_JSON,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 	OPT_NO_OPENAT2,
 	OPT_HELP,
 	OPT_VERSION,
@@ -65,8 +53,12 @@ static const struct option long_opts[] = {
 	{ "link", no_argument, NULL, OPT_LINK },
 	{ "stage", required_argument, NULL, OPT_STAGE },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "file", required_argument, NULL, 'f' },
 	/* For tests: take the path walk that stands in for openat2. */
 	{ "no-openat2", no_argument, NULL, OPT_NO_OPENAT2 },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -77,8 +69,10 @@ static const struct option long_opts[] = {
 static void usage(FILE *f)
 {
 	fputs("Usage: stagecp [OPTIONS] SRC... DEST\n"
-	      "Copy SRC (files or directory contents) to DEST with the rules "
-	      "of a Dockerfile COPY.\n"
+	      "       stagecp exec [OPTIONS] [-f FILE | 'COPY ...'...]\n"
+	      "Copy SRC (files, or the contents of directories) to DEST with "
+	      "the rules of a\n"
+	      "Dockerfile COPY; exec runs COPY instructions as written.\n"
 	      "\n"
 	      "  --from=ROOT|NAME   source stage root, or a stage named with "
 	      "--stage;\n"
@@ -103,92 +97,21 @@ static void usage(FILE *f)
 	      "                     data mover: auto tries clone, then "
 	      "copy_file_range, then\n"
 	      "                     read/write; the others force one\n"
+	      "  -f, --file=FILE    (exec) read COPY instructions from FILE\n"
 	      "  -v, --verbose      print one line per copied entry\n"
-	      "      --stats        print totals when done\n"
 	      "  -q, --quiet        do not print warnings\n"
+	      "      --stats        print totals when done\n"
+	      "      --json         print one JSON object when done (exec: one "
+	      "per instruction)\n"
+	      "      --progress     show a progress line on stderr (default: "
+	      "when a terminal)\n"
+	      "      --no-progress  never show it\n"
 	      "      --help         show this help\n"
 	      "      --version      show the version\n"
 	      "\n"
-	      "Exit status: 0 all copied, 1 some entry failed, 2 bad usage.\n",
+	      "Exit status: 0 all copied, 1 some entry failed, 2 bad usage, "
+	      "130/143 interrupted.\n",
 	      f);
-}
-
-/* Names are opaque bytes: show control characters escaped. */
-static void put_path(FILE *f, const char *p)
-{
-	for (; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (ch == '\\')
-			fputs("\\\\", f);
-		else if (ch == '\n')
-			fputs("\\n", f);
-		else if (ch == '\t')
-			fputs("\\t", f);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(f, "\\x%02x", ch);
-		else
-			fputc(ch, f);
-	}
-}
-
-static void on_error(void *arg, const struct stagecp_error *e)
-{
-	const struct cli *cli = arg;
-
-	if (e->warning && cli->quiet)
-		return;
-	fputs("stagecp: ", stderr);
-	if (e->warning)
-		fputs("warning: ", stderr);
-	put_path(stderr, e->path);
-	fprintf(stderr, ": %s: %s\n", e->op, e->msg ? e->msg : strerror(e->err));
-}
-
-static void on_entry(void *arg, const struct stagecp_entry *e)
-{
-	const char *label = stagecp_entry_type_name(e->type);
-
-	if (e->type == STAGECP_ENTRY_FILE && e->method != STAGECP_METHOD_NONE)
-		label = stagecp_method_name(e->method);
-	printf("%s ", label);
-	put_path(stdout, e->src);
-	fputs(" -> ", stdout);
-	put_path(stdout, e->dst);
-	putchar('\n');
-}
-
-static void print_stats(const struct stagecp_stats *st)
-{
-	static const enum stagecp_method movers[] = {
-		STAGECP_METHOD_CLONE, STAGECP_METHOD_COPY_RANGE,
-		STAGECP_METHOD_READ_WRITE,
-	};
-	const uint64_t *n = st->entries;
-	uint64_t entries = 0;
-	double secs = (double)st->elapsed_ns / 1e9;
-
-	for (int i = 0; i < STAGECP_ENTRY_TYPE_COUNT; i++)
-		entries += n[i];
-	printf("files: %" PRIu64 "\n", n[STAGECP_ENTRY_FILE]);
-	printf("dirs: %" PRIu64 "\n", n[STAGECP_ENTRY_DIR]);
-	printf("symlinks: %" PRIu64 "\n", n[STAGECP_ENTRY_SYMLINK]);
-	printf("hardlinks: %" PRIu64 "\n", n[STAGECP_ENTRY_HARDLINK]);
-	printf("special: %" PRIu64 "\n",
-	       n[STAGECP_ENTRY_FIFO] + n[STAGECP_ENTRY_CHR] +
-	       n[STAGECP_ENTRY_BLK] + n[STAGECP_ENTRY_SOCK]);
-	printf("bytes: %" PRIu64 "\n", st->bytes);
-	for (size_t i = 0; i < sizeof(movers) / sizeof(movers[0]); i++)
-		printf("method %s: %" PRIu64 " files, %" PRIu64 " bytes\n",
-		       stagecp_method_name(movers[i]),
-		       st->files_by_method[movers[i]],
-		       st->bytes_by_method[movers[i]]);
-	printf("elapsed: %.3f s\n", secs);
-	if (secs <= 0)
-		secs = 1e-9;
-	printf("throughput: %.2f MiB/s, %.0f entries/s\n",
-	       (double)st->bytes / secs / (1024 * 1024),
-	       (double)entries / secs);
 }
 
 static int parse_strategy(const char *s, enum stagecp_strategy *out)
@@ -209,6 +132,8 @@ static int parse_strategy(const char *s, enum stagecp_strategy *out)
 			return 0;
 		}
 	}
+	fprintf(stderr, "stagecp: --strategy: unknown strategy '%s' (auto, "
+		"clone, copy, rw)\n", s);
 	return -EINVAL;
 }
 
@@ -234,19 +159,83 @@ static int add_stage(struct cli *cli, const char *arg)
 	return 0;
 }
 
-/*
- * --from names a registered stage (case-insensitively, as Dockerfile stage
- * names are) or else a directory.
- */
-static const char *stage_root(const struct cli *cli, const char *from)
+const char *cli_stage_root(const struct cli *cli, const char *from)
 {
+	/* Stage names are matched case-insensitively, as Dockerfiles do. */
 	for (size_t i = 0; from && i < cli->nstages; i++)
 		if (!strcasecmp(cli->stages[i].name, from))
 			return cli->stages[i].root;
 	return from;
 }
 
-static int parse_args(struct cli *cli, int argc, char **argv)
+static int parse_option(struct cli *cli, int ch, const char **file)
+{
+	switch (ch) {
+	case OPT_FROM:
+		cli->from = optarg;
+		return 0;
+	case OPT_TO:
+		cli->opt.to_root = optarg;
+		return 0;
+	case OPT_WORKDIR:
+		cli->opt.workdir = optarg;
+		return 0;
+	case OPT_STAGE:
+		return add_stage(cli, optarg);
+	case OPT_CHOWN:
+		cli->opt.chown = optarg;
+		return 0;
+	case OPT_CHMOD:
+		cli->opt.chmod = optarg;
+		return 0;
+	case OPT_EXCLUDE:
+		cli->excludes[cli->opt.nexcludes++] = optarg;
+		return 0;
+	case OPT_PARENTS:
+		cli->opt.parents = true;
+		return 0;
+	case OPT_LINK:
+		cli->opt.link = true;
+		return 0;
+	case OPT_STRATEGY:
+		return parse_strategy(optarg, &cli->opt.strategy);
+	case OPT_STATS:
+		cli->stats = true;
+		return 0;
+	case OPT_JSON:
+		cli->json = true;
+		return 0;
+	case OPT_PROGRESS:
+		cli->progress = 1;
+		return 0;
+	case OPT_NO_PROGRESS:
+		cli->progress = 0;
+		return 0;
+	case OPT_NO_OPENAT2:
+		cli->opt.flags |= STAGECP_F_NO_OPENAT2;
+		return 0;
+	case 'v':
+		cli->verbose = true;
+		return 0;
+	case 'q':
+		cli->quiet = true;
+		return 0;
+	case 'f':
+		*file = optarg;
+		return 0;
+	case OPT_HELP:
+		usage(stdout);
+		exit(0);
+	case OPT_VERSION:
+		printf("stagecp %s\n", STAGECP_VERSION);
+		exit(0);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int parse_args(struct cli *cli, int argc, char **argv, bool exec,
+		      const char **file)
 {
 	int ch;
 
@@ -255,83 +244,27 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 	if (!cli->excludes)
 		return -ENOMEM;
 	cli->opt.excludes = cli->excludes;
-
-	while ((ch = getopt_long(argc, argv, "vq", long_opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_FROM:
-			cli->from = optarg;
-			break;
-		case OPT_STAGE:
-			if (add_stage(cli, optarg) < 0)
-				return -EINVAL;
-			break;
-		case OPT_CHOWN:
-			cli->opt.chown = optarg;
-			break;
-		case OPT_CHMOD:
-			cli->opt.chmod = optarg;
-			break;
-		case OPT_EXCLUDE:
-			cli->excludes[cli->opt.nexcludes++] = optarg;
-			break;
-		case OPT_PARENTS:
-			cli->opt.parents = true;
-			break;
-		case OPT_LINK:
-			cli->opt.link = true;
-			break;
-		case OPT_TO:
-			cli->opt.to_root = optarg;
-			break;
-		case OPT_WORKDIR:
-			cli->opt.workdir = optarg;
-			break;
-		case OPT_STRATEGY:
-			if (parse_strategy(optarg, &cli->opt.strategy) < 0) {
-				fprintf(stderr, "stagecp: --strategy: unknown "
-					"strategy '%s' (auto, clone, copy, "
-					"rw)\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case OPT_STATS:
-			cli->stats = true;
-			break;
-		case OPT_NO_OPENAT2:
-			cli->opt.flags |= STAGECP_F_NO_OPENAT2;
-			break;
-		case 'v':
-			cli->verbose = true;
-			break;
-		case 'q':
-			cli->quiet = true;
-			break;
-		case OPT_HELP:
-			usage(stdout);
-			exit(0);
-		case OPT_VERSION:
-			printf("stagecp %s\n", STAGECP_VERSION);
-			exit(0);
-		default:
+	while ((ch = getopt_long(argc, argv, "vqf:", long_opts, NULL)) != -1) {
+		if (ch == 'f' && !exec)
+			ch = '?';
+		if (parse_option(cli, ch, file) < 0)
 			return -EINVAL;
-		}
 	}
-	cli->opt.from_root = stage_root(cli, cli->from);
-	if (argc - optind < 2) {
-		fputs(argc - optind == 1
-			      ? "stagecp: missing DEST after the sources\n"
-			      : "stagecp: missing SRC and DEST\n", stderr);
-		return -EINVAL;
-	}
-	return 0;
+	cli->opt.from_root = cli_stage_root(cli, cli->from);
+	if (exec || argc - optind >= 2)
+		return 0;
+	fputs(argc - optind == 1 ? "stagecp: missing DEST after the sources\n"
+				 : "stagecp: missing SRC and DEST\n", stderr);
+	return -EINVAL;
 }
 
 static void cli_free(struct cli *cli)
 {
 	for (size_t i = 0; i < cli->nstages; i++)
-		free((char *)cli->stages[i].name);
+		free(cli->stages[i].name);
 	free(cli->stages);
 	free(cli->excludes);
+	cli_errors_free(cli);
 }
 
 /*
@@ -348,38 +281,97 @@ static void raise_fd_limit(void)
 	}
 }
 
-int main(int argc, char **argv)
+static void on_signal(int sig)
 {
-	struct cli cli = { 0 };
+	cancel_signal = sig;
+}
+
+/* SIGINT and SIGTERM stop the copy cleanly instead of killing it. */
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void cli_setup_callbacks(struct cli *cli)
+{
+	cli->opt.on_error = cli_on_error;
+	cli->opt.error_arg = cli;
+	cli->opt.on_entry = cli->verbose ? cli_on_entry : NULL;
+	cli->opt.entry_arg = cli;
+	if (cli->progress < 0)
+		cli->progress = isatty(STDERR_FILENO) ? -1 : 0;
+	cli->opt.on_progress = cli->progress ? cli_on_progress : NULL;
+	cli->opt.progress_arg = cli;
+	cli->opt.cancel = &cancel_signal;
+}
+
+int cli_exit_status(int r)
+{
+	if (cancel_signal)
+		return 128 + cancel_signal;
+	if (r == -EINVAL)
+		return EXIT_USAGE;
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int cli_run_copy(struct cli *cli, const char *const *srcs, size_t nsrcs,
+		 const char *dest, int line)
+{
 	struct stagecp_ctx *ctx;
 	struct stagecp_stats st;
 	int r;
 
+	r = stagecp_new(&ctx, &cli->opt);
+	if (r < 0)
+		return r;
+	r = stagecp_copy(ctx, srcs, nsrcs, dest);
+	/* Usage errors are the caller's: a failed copy is not one. */
+	if (r == -EINVAL)
+		r = -EIO;
+	stagecp_get_stats(ctx, &st);
+	cli_progress_clear(cli);
+	if (cli->stats)
+		cli_print_stats(&st);
+	if (cli->json)
+		cli_print_json(cli, ctx, &st, srcs, nsrcs, dest, line);
+	stagecp_free(ctx);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .progress = -1 };
+	bool exec = argc > 1 && !strcmp(argv[1], "exec");
+	const char *file = NULL;
+	int r;
+
 	stagecp_options_init(&cli.opt);
-	if (parse_args(&cli, argc, argv) < 0) {
+	if (exec) {
+		argv++;
+		argc--;
+	}
+	if (parse_args(&cli, argc, argv, exec, &file) < 0) {
 		fputs("Try 'stagecp --help' for more information.\n", stderr);
 		cli_free(&cli);
 		return EXIT_USAGE;
 	}
-	cli.opt.on_error = on_error;
-	cli.opt.error_arg = &cli;
-	if (cli.verbose)
-		cli.opt.on_entry = on_entry;
+	cli_setup_callbacks(&cli);
 	/* Entries are created with their final modes: no umask in the
 	 * way saves a chmod per file. */
 	umask(0);
 	raise_fd_limit();
-	r = stagecp_new(&ctx, &cli.opt);
-	if (r < 0) {
-		cli_free(&cli);
-		return r == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
-	}
-	r = stagecp_copy(ctx, (const char *const *)argv + optind,
-			 (size_t)(argc - optind - 1), argv[argc - 1]);
-	stagecp_get_stats(ctx, &st);
-	stagecp_free(ctx);
+	catch_signals();
+	if (exec)
+		r = cli_exec(&cli, file, (const char *const *)argv + optind,
+			     (size_t)(argc - optind));
+	else
+		r = cli_run_copy(&cli, (const char *const *)argv + optind,
+				 (size_t)(argc - optind - 1), argv[argc - 1],
+				 0);
 	cli_free(&cli);
-	if (cli.stats)
-		print_stats(&st);
-	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cli_exit_status(r);
 }

@@ -105,8 +105,16 @@ struct stagecp_entry {
 	uint64_t size;		/* logical size for regular files */
 };
 
+struct stagecp_stats;
+
 typedef void (*stagecp_error_fn)(void *arg, const struct stagecp_error *e);
 typedef void (*stagecp_entry_fn)(void *arg, const struct stagecp_entry *e);
+/*
+ * Progress, at most every progress_interval_ms: the totals so far and the
+ * mover used last.  st is valid during the call only.
+ */
+typedef void (*stagecp_progress_fn)(void *arg, const struct stagecp_stats *st,
+				    enum stagecp_method last);
 
 /* Flags for stagecp_options.flags. */
 enum {
@@ -153,6 +161,15 @@ struct stagecp_options {
 	void *error_arg;
 	stagecp_entry_fn on_entry;	/* may be NULL; called per copied entry */
 	void *entry_arg;
+	stagecp_progress_fn on_progress;	/* may be NULL */
+	void *progress_arg;
+	unsigned int progress_interval_ms;	/* 0 means 100 */
+	/*
+	 * Cancellation: when *cancel becomes non-zero (from any thread or a
+	 * signal handler) the copy stops at the next entry, removes the file
+	 * it was writing and returns -ECANCELED.  May be NULL.
+	 */
+	const volatile int *cancel;
 };
 
 /*
@@ -199,6 +216,74 @@ STAGECP_API int stagecp_copy(struct stagecp_ctx *ctx,
 /* Copy the totals so far into *st. */
 STAGECP_API void stagecp_get_stats(const struct stagecp_ctx *ctx,
 				   struct stagecp_stats *st);
+
+/* What the engine settled on for one pair of filesystems. */
+struct stagecp_fs_pair {
+	dev_t src_dev;		/* st_dev of the source filesystem */
+	dev_t dst_dev;
+	enum stagecp_method method;	/* the mover used last for the pair */
+};
+
+/*
+ * Copy up to max pairs into out; returns how many pairs there are (which
+ * may be more than max).
+ */
+STAGECP_API size_t stagecp_fs_pairs(const struct stagecp_ctx *ctx,
+				    struct stagecp_fs_pair *out, size_t max);
+
+/*
+ * One Dockerfile COPY instruction, as stagecp_parse_copy_lines() reads it.
+ * The strings belong to the list that holds it.
+ */
+struct stagecp_copy_line {
+	unsigned int line;	/* where the instruction starts, from 1 */
+	const char *from;	/* --from, or NULL */
+	const char *chown;	/* --chown, or NULL */
+	const char *chmod;	/* --chmod, or NULL */
+	bool link;
+	bool parents;
+	const char *const *excludes;
+	size_t nexcludes;
+	const char *const *srcs;
+	size_t nsrcs;
+	const char *dest;
+};
+
+struct stagecp_copy_lines {
+	struct stagecp_copy_line *v;
+	size_t n;
+	void *priv;		/* the engine's own copy */
+};
+
+/*
+ * Parse Dockerfile text holding COPY instructions (comments, blank lines,
+ * "\" continuations, the JSON array form).  Any other instruction is an
+ * error naming its line.  Returns 0, or -EINVAL with BuildKit's message
+ * ("line N: ...") in err, or -ENOMEM.  Free with stagecp_copy_lines_free().
+ */
+STAGECP_API int stagecp_parse_copy_lines(const char *text,
+					 struct stagecp_copy_lines *out,
+					 char *err, size_t errlen);
+STAGECP_API void stagecp_copy_lines_free(struct stagecp_copy_lines *l);
+
+/*
+ * Least privilege for a process that runs copies, such as the stagecp
+ * command: keep only the capabilities copies with these options can use
+ * (CAP_CHOWN for owners, CAP_FOWNER for modes and times on entries others
+ * own, CAP_DAC_READ_SEARCH to read unreadable sources, CAP_MKNOD for
+ * devices, CAP_SETFCAP for security.capability, CAP_SYS_ADMIN for trusted.*
+ * xattrs), drop every other one from the effective, permitted and bounding
+ * sets, and set PR_SET_NO_NEW_PRIVS.  This changes the whole process: a
+ * builder's long-lived process should call it in a child, if at all.
+ *
+ * A capability the options require but the process lacks (CAP_CHOWN for a
+ * --chown to ids other than the caller's) makes it fail with -EPERM before
+ * anything is written; msg then names the capability.  Preserving source
+ * owners without CAP_CHOWN is not an error: the copy keeps the caller's ids
+ * and warns once, as cp -a does.  Returns 0 or a negative errno.
+ */
+STAGECP_API int stagecp_drop_capabilities(const struct stagecp_options *o,
+					  char *msg, size_t msglen);
 
 /* Close the roots and free the context.  NULL is allowed. */
 STAGECP_API void stagecp_free(struct stagecp_ctx *ctx);

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+/* --chown names from the destination root: see accounts.h. */
+#include "accounts.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "engine.h"
+#include "owner.h"
+#include "resolve.h"
+#include "sys.h"
+
+/*
+ * Open an account file inside the destination root: *f stays NULL when it
+ * does not exist, which owner_resolve() reports if a name needed it.
+ */
+static int open_account_file(struct stagecp_ctx *c, const char *path,
+			     FILE **f)
+{
+	struct stat st;
+	char *res;
+	int fd, r;
+
+	*f = NULL;
+	r = resolve_root_path(c, c->to_fd, path, true, &res);
+	if (r < 0)
+		return r;
+	fd = resolve_open(c, c->to_fd, res, SYS_O_SRC);
+	free(res);
+	if (fd == -ENOENT || fd == -ENOTDIR)
+		return 0;
+	if (fd < 0)
+		return fd;
+	r = sys_fstat(fd, &st);
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = -EINVAL;
+	if (r == 0 && (uint64_t)st.st_size > ACCOUNTS_MAX_SIZE)
+		r = -EFBIG;
+	if (r == 0) {
+		*f = fdopen(fd, "r");
+		if (!*f)
+			r = -ENOMEM;
+	}
+	if (r < 0)
+		sys_close(fd);
+	return r;
+}
+
+int accounts_resolve_owner(struct stagecp_ctx *c)
+{
+	static const char *const files[2] = { "/etc/passwd", "/etc/group" };
+	struct owner_spec spec;
+	FILE *f[2] = { NULL, NULL };
+	char err[512];
+	int r;
+
+	c->own_set = false;
+	if (!c->opt.chown || !c->opt.chown[0])
+		return 0;
+	r = owner_parse(c->opt.chown, &spec, err, sizeof(err));
+	if (r < 0) {
+		report_msg(c, c->opt.chown, "parse --chown", err, false);
+		return r;
+	}
+	for (int i = 0; i < 2 && owner_needs_passwd(&spec); i++) {
+		r = open_account_file(c, files[i], &f[i]);
+		if (r < 0) {
+			report(c, files[i], "open", r, false);
+			goto close_files;
+		}
+	}
+	r = owner_resolve(&spec, f[0], f[1], &c->own_uid, &c->own_gid, err,
+			  sizeof(err));
+	if (r < 0)
+		report_msg(c, c->opt.chown, "chown", err, false);
+	c->own_set = r == 0;
+close_files:
+	for (int i = 0; i < 2; i++)
+		if (f[i])
+			fclose(f[i]);
+	owner_spec_free(&spec);
+	return r;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* stagecp exec: Dockerfile COPY instructions, run in order. */
+#ifndef STAGECP_TOOL_EXEC_H
+#define STAGECP_TOOL_EXEC_H
+
+#include <stddef.h>
+
+#include "cli.h"
+
+/*
+ * Run the instructions of file (when not NULL) and of lines[0..n), in
+ * order; the first failure stops the run.  Returns 0 or a negative errno.
+ */
+int cli_exec(struct cli *cli, const char *file, const char *const *lines,
+	     size_t n);
+
+#endif

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+/* What stagecp prints: messages, -v lines, --stats, --json, progress. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "cli.h"
+#include "json.h"
+
+void cli_put_path(FILE *f, const char *p)
+{
+	for (; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch == '\\')
+			fputs("\\\\", f);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch == '\t')
+			fputs("\\t", f);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
+}
+
+void cli_progress_clear(struct cli *cli)
+{
+	if (cli->progress_shown) {
+		fputs("\r\033[K", stderr);
+		cli->progress_shown = false;
+	}
+}
+
+static void keep_error(struct cli *cli, const struct stagecp_error *e)
+{
+	struct kept_error *v = realloc(cli->errors, (cli->nerrors + 1) *
+						    sizeof(*v));
+
+	if (!v)
+		return;
+	cli->errors = v;
+	v[cli->nerrors] = (struct kept_error){
+		.path = strdup(e->path),
+		.op = strdup(e->op),
+		.msg = e->msg ? strdup(e->msg) : NULL,
+		.err = e->err,
+	};
+	cli->nerrors++;
+}
+
+void cli_errors_free(struct cli *cli)
+{
+	for (size_t i = 0; i < cli->nerrors; i++) {
+		free(cli->errors[i].path);
+		free(cli->errors[i].op);
+		free(cli->errors[i].msg);
+	}
+	free(cli->errors);
+	cli->errors = NULL;
+	cli->nerrors = 0;
+}
+
+/* strerror's text in lower case, as our messages are. */
+static void put_reason(FILE *f, const struct stagecp_error *e)
+{
+	const char *s = e->msg ? e->msg : strerror(e->err);
+
+	if (!e->msg && *s) {
+		fputc(tolower((unsigned char)*s), f);
+		s++;
+	}
+	fputs(s, f);
+}
+
+void cli_on_error(void *arg, const struct stagecp_error *e)
+{
+	struct cli *cli = arg;
+
+	if (!e->warning)
+		keep_error(cli, e);
+	if (e->warning && cli->quiet)
+		return;
+	cli_progress_clear(cli);
+	fputs("stagecp: ", stderr);
+	if (e->warning)
+		fputs("warning: ", stderr);
+	cli_put_path(stderr, e->path);
+	fprintf(stderr, ": %s: ", e->op);
+	put_reason(stderr, e);
+	fputc('\n', stderr);
+}
+
+void cli_on_entry(void *arg, const struct stagecp_entry *e)
+{
+	const char *label = stagecp_entry_type_name(e->type);
+
+	if (e->type == STAGECP_ENTRY_FILE && e->method != STAGECP_METHOD_NONE)
+		label = stagecp_method_name(e->method);
+	printf("%s ", label);
+	cli_put_path(stdout, e->src);
+	fputs(" -> ", stdout);
+	cli_put_path(stdout, e->dst);
+	putchar('\n');
+}
+
+static uint64_t total_entries(const struct stagecp_stats *st)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < STAGECP_ENTRY_TYPE_COUNT; i++)
+		n += st->entries[i];
+	return n;
+}
+
+static double per_second(double n, uint64_t ns)
+{
+	return ns ? n * 1e9 / (double)ns : 0;
+}
+
+void cli_on_progress(void *arg, const struct stagecp_stats *st,
+		     enum stagecp_method last)
+{
+	struct cli *cli = arg;
+	double secs = (double)st->elapsed_ns / 1e9;
+
+	/* Auto mode waits a second: short copies print nothing. */
+	if (cli->progress < 0 && secs < 1.0)
+		return;
+	fprintf(stderr, "\r\033[K%" PRIu64 " entries, %.1f MiB, "
+		"%.1f MiB/s, %s", total_entries(st),
+		(double)st->bytes / (1 << 20),
+		per_second((double)st->bytes, st->elapsed_ns) / (1 << 20),
+		last == STAGECP_METHOD_NONE ? "-" : stagecp_method_name(last));
+	cli->progress_shown = true;
+}
+
+void cli_print_stats(const struct stagecp_stats *st)
+{
+	static const enum stagecp_method movers[] = {
+		STAGECP_METHOD_CLONE, STAGECP_METHOD_COPY_RANGE,
+		STAGECP_METHOD_READ_WRITE,
+	};
+	const uint64_t *n = st->entries;
+	double secs = (double)st->elapsed_ns / 1e9;
+
+	printf("files: %" PRIu64 "\n", n[STAGECP_ENTRY_FILE]);
+	printf("dirs: %" PRIu64 "\n", n[STAGECP_ENTRY_DIR]);
+	printf("symlinks: %" PRIu64 "\n", n[STAGECP_ENTRY_SYMLINK]);
+	printf("hardlinks: %" PRIu64 "\n", n[STAGECP_ENTRY_HARDLINK]);
+	printf("special: %" PRIu64 "\n",
+	       n[STAGECP_ENTRY_FIFO] + n[STAGECP_ENTRY_CHR] +
+	       n[STAGECP_ENTRY_BLK] + n[STAGECP_ENTRY_SOCK]);
+	printf("bytes: %" PRIu64 "\n", st->bytes);
+	for (size_t i = 0; i < sizeof(movers) / sizeof(movers[0]); i++)
+		printf("method %s: %" PRIu64 " files, %" PRIu64 " bytes\n",
+		       stagecp_method_name(movers[i]),
+		       st->files_by_method[movers[i]],
+		       st->bytes_by_method[movers[i]]);
+	printf("elapsed: %.3f s\n", secs);
+	printf("throughput: %.2f MiB/s, %.0f entries/s\n",
+	       per_second((double)st->bytes, st->elapsed_ns) / (1 << 20),
+	       per_second((double)total_entries(st), st->elapsed_ns));
+}
+
+static const char *strategy_name(enum stagecp_strategy s)
+{
+	static const char *const names[] = { "auto", "clone", "copy", "rw" };
+
+	return (unsigned int)s < sizeof(names) / sizeof(names[0]) ? names[s]
+								  : "?";
+}
+
+static void json_options(struct json *j, const struct cli *cli,
+			 const char *const *srcs, size_t nsrcs,
+			 const char *dest)
+{
+	const struct stagecp_options *o = &cli->opt;
+
+	json_key_object(j, "options");
+	json_str(j, "from", o->from_root ? o->from_root : ".");
+	json_str(j, "to", o->to_root ? o->to_root : "/");
+	json_str(j, "workdir", o->workdir);
+	json_key_array(j, "sources");
+	for (size_t i = 0; i < nsrcs; i++)
+		json_str_elem(j, srcs[i]);
+	json_close_array(j);
+	json_str(j, "dest", dest);
+	json_str(j, "chown", o->chown);
+	json_str(j, "chmod", o->chmod);
+	json_key_array(j, "exclude");
+	for (size_t i = 0; i < o->nexcludes; i++)
+		json_str_elem(j, o->excludes[i]);
+	json_close_array(j);
+	json_bool(j, "parents", o->parents);
+	json_bool(j, "link", o->link);
+	json_str(j, "strategy", strategy_name(o->strategy));
+	json_close_object(j);
+}
+
+static void json_pairs(struct json *j, struct stagecp_ctx *ctx)
+{
+	struct stagecp_fs_pair pairs[64];
+	size_t n = stagecp_fs_pairs(ctx, pairs, 64);
+	char dev[32];
+
+	json_key_array(j, "methods");
+	for (size_t i = 0; i < n && i < 64; i++) {
+		json_object_in_array(j);
+		snprintf(dev, sizeof(dev), "%u:%u", major(pairs[i].src_dev),
+			 minor(pairs[i].src_dev));
+		json_str(j, "source_dev", dev);
+		snprintf(dev, sizeof(dev), "%u:%u", major(pairs[i].dst_dev),
+			 minor(pairs[i].dst_dev));
+		json_str(j, "dest_dev", dev);
+		json_str(j, "method", stagecp_method_name(pairs[i].method));
+		json_close_object(j);
+	}
+	json_close_array(j);
+}
+
+void cli_print_json(const struct cli *cli, struct stagecp_ctx *ctx,
+		    const struct stagecp_stats *st, const char *const *srcs,
+		    size_t nsrcs, const char *dest, int line)
+{
+	struct json j;
+	double secs = (double)st->elapsed_ns / 1e9;
+
+	json_begin(&j, stdout);
+	json_str(&j, "version", STAGECP_VERSION);
+	if (line > 0)
+		json_u64(&j, "line", (uint64_t)line);
+	json_options(&j, cli, srcs, nsrcs, dest);
+	json_key_object(&j, "entries");
+	for (int i = 0; i < STAGECP_ENTRY_TYPE_COUNT; i++)
+		json_u64(&j, stagecp_entry_type_name(i), st->entries[i]);
+	json_close_object(&j);
+	json_key_object(&j, "bytes");
+	json_u64(&j, "logical", st->bytes);
+	json_u64(&j, "cloned", st->bytes_by_method[STAGECP_METHOD_CLONE]);
+	json_u64(&j, "copied_in_kernel",
+		 st->bytes_by_method[STAGECP_METHOD_COPY_RANGE]);
+	json_u64(&j, "copied_userspace",
+		 st->bytes_by_method[STAGECP_METHOD_READ_WRITE]);
+	json_u64(&j, "hardlinked",
+		 st->bytes_by_method[STAGECP_METHOD_HARDLINK]);
+	json_close_object(&j);
+	if (ctx)
+		json_pairs(&j, ctx);
+	json_double(&j, "elapsed_s", secs);
+	json_double(&j, "entries_per_s",
+		    per_second((double)total_entries(st), st->elapsed_ns));
+	json_key_array(&j, "errors");
+	for (size_t i = 0; i < cli->nerrors; i++) {
+		const struct kept_error *e = &cli->errors[i];
+
+		json_object_in_array(&j);
+		json_str(&j, "path", e->path);
+		json_str(&j, "op", e->op);
+		json_str(&j, "errno", e->err ? strerrorname_np(e->err) : NULL);
+		json_str(&j, "message", e->msg ? e->msg : strerror(e->err));
+		json_close_object(&j);
+	}
+	json_close_array(&j);
+	json_u64(&j, "warnings", st->warnings);
+	json_end(&j);
+}

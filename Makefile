@@ -7,6 +7,8 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 VERSION := $(shell sed -n 's/^\#define STAGECP_VERSION "\(.*\)"/\1/p' \
 	kmod-free/include/stagecp.h)
@@ -63,7 +65,7 @@ BUILT_STAMP := build/.built-for
 $(shell mkdir -p build && echo '$(O)' | cmp -s - $(BUILT_STAMP) || \
 	echo '$(O)' > $(BUILT_STAMP))
 
-.PHONY: all check demo bench install uninstall clean deps deps-test \
+.PHONY: all check demo bench fuzz install uninstall clean deps deps-test deb \
 	unit-tests helpers tests
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL)
@@ -122,20 +124,23 @@ demo: deps-test
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
+# Each libFuzzer harness for a while (FUZZ_SECONDS each, default 60).
+fuzz:
+	@scripts/deps.sh fuzz
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -C bench
 	@bench/run.sh $(BENCH_ARGS)
 
-kmod-free/stagecp.pc: kmod-free/stagecp.pc.in kmod-free/include/stagecp.h
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		$< > $@
-
-install: all kmod-free/stagecp.pc
+# The .pc file is written at install time: a file made earlier could
+# hold another PREFIX or LIBDIR.
+install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
-		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/stagecp
 	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libstagecp.a
 	install -m 0755 $(SHARED_LIB) \
@@ -144,15 +149,35 @@ install: all kmod-free/stagecp.pc
 		$(DESTDIR)$(LIBDIR)/libstagecp.so.$(SOVERSION)
 	ln -sf libstagecp.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libstagecp.so
 	install -m 0644 kmod-free/include/stagecp.h $(DESTDIR)$(INCLUDEDIR)/
-	install -m 0644 kmod-free/stagecp.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		kmod-free/stagecp.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/stagecp.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/stagecp.pc
+	install -m 0644 tool/stagecp.1 $(DESTDIR)$(MANDIR)/man1/stagecp.1
+	install -m 0644 tool/stagecp.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/stagecp
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stagecp $(DESTDIR)$(LIBDIR)/libstagecp.* \
 		$(DESTDIR)$(INCLUDEDIR)/stagecp.h \
-		$(DESTDIR)$(PKGCONFIGDIR)/stagecp.pc
+		$(DESTDIR)$(PKGCONFIGDIR)/stagecp.pc \
+		$(DESTDIR)$(MANDIR)/man1/stagecp.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/stagecp
+
+# Debian packages of the working tree, built from a copy in build/deb/
+# (dpkg-buildpackage writes next to the source tree), held to lintian.
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/stagecp
+	tar --exclude-vcs --exclude-vcs-ignores --exclude=./build -cf - . | \
+		tar -C build/deb/stagecp -xf -
+	cd build/deb/stagecp && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b
+	TMPDIR=$(CURDIR)/build/deb lintian --fail-on error build/deb/*.changes
+	@ls build/deb/*.deb
 
 clean:
-	rm -rf build $(STATIC_LIB) $(SHARED_LIB) $(TOOL) kmod-free/stagecp.pc
+	rm -rf build $(STATIC_LIB) $(SHARED_LIB) $(TOOL)
 	-@$(MAKE) --no-print-directory -C bench clean 2>/dev/null || true
 
 -include $(shell find build -name '*.d' 2>/dev/null)

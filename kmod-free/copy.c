@@ -243,7 +243,7 @@ static int copy_leaf_source(struct stagecp_ctx *c, struct top_src *t,
 		return fd;
 	r = dst_dir_init(c, &d, fd, res);
 	if (r == 0)
-		r = tree_copy_entry(c, &t->ent, &d, path_base(target), target);
+		r = entry_copy(c, &t->ent, &d, path_base(target), target);
 	sys_close(fd);
 	free(res);
 	return r;

@@ -11,38 +11,10 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-#include "node.h"
+#include "entry.h"
 
 struct stagecp_ctx;
 struct filter;
-
-/* A source entry that has been looked at (and opened, if it is a file or a
- * directory). */
-struct src_ent {
-	struct stat st;
-	int fd;			/* O_RDONLY for files and dirs, else -1 */
-	struct node x;		/* reaches its xattrs and symlink target */
-	const char *path;	/* inside the source root, for messages */
-};
-
-/* A destination directory that entries are created in. */
-struct dst_dir {
-	int fd;
-	dev_t dev;
-	gid_t child_gid;	/* the group a new entry gets here */
-};
-
-/* Fill in dev and child_gid of a destination directory from its fd. */
-int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
-		 const char *path);
-
-/*
- * Copy one source entry that is not a directory to d/name (dpath for
- * messages).  Failures are reported; returns 0 or the first negative errno.
- */
-int tree_copy_entry(struct stagecp_ctx *c, struct src_ent *s,
-		    const struct dst_dir *d, const char *name,
-		    const char *dpath);
 
 /*
  * Copy the contents of the source directory s into the existing destination

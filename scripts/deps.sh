@@ -1,20 +1,24 @@
 #!/bin/sh
 # Install the Debian packages stagecp needs to build and test.
-# Usage: scripts/deps.sh [build|test|bench|all]   (default: test)
+# Usage: scripts/deps.sh [build|test|bench|fuzz|all]   (default: test)
 # As root, missing packages are installed with apt-get; otherwise the exact
 # apt-get line is printed and the script exits 1.
 set -eu
 
 build="gcc make pkg-config liburing-dev libcap-dev"
 test="$build libcmocka-dev btrfs-progs xfsprogs e2fsprogs attr libcap2-bin \
-	util-linux coreutils kmod python3 jq"
+	dpkg-dev debhelper lintian groff-base man-db binutils \
+	util-linux coreutils kmod python3 jq clang libclang-rt-14-dev"
 bench="$test rsync tar gnuplot-nox golang-go golang-github-tonistiigi-fsutil-dev strace"
+fuzz="$build libcmocka-dev clang libclang-rt-14-dev"
 
 case "${1:-test}" in
 build) want=$build ;;
 test) want=$test ;;
-bench | all) want=$bench ;;
-*) echo "usage: $0 [build|test|bench|all]" >&2; exit 2 ;;
+bench) want=$bench ;;
+fuzz) want=$fuzz ;;
+all) want="$bench $fuzz" ;;
+*) echo "usage: $0 [build|test|bench|fuzz|all]" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -132,25 +132,14 @@ static int run_line(struct cli *cli, const struct stagecp_copy_line *l)
 	return r;
 }
 
-int cli_exec(struct cli *cli, const char *file, const char *const *lines,
-	     size_t n)
+/* Parse text and run its instructions; what names it in messages. */
+static int run_text(struct cli *cli, const char *what, const char *text)
 {
 	struct stagecp_copy_lines list;
-	const char *what = file ? file : "COPY arguments";
 	char err[1024];
-	char *text = NULL;
 	int r;
 
-	if ((file && n) || (!file && !n)) {
-		fputs("stagecp: exec: give either -f FILE or COPY "
-		      "instructions as arguments\n", stderr);
-		return -EINVAL;
-	}
-	r = file ? read_text(file, &text) : join_lines(lines, n, &text);
-	if (r < 0)
-		return r == -ENOMEM ? r : -EIO;
 	r = stagecp_parse_copy_lines(text, &list, err, sizeof(err));
-	free(text);
 	if (r < 0) {
 		fprintf(stderr, "stagecp: %s: parse: %s\n", what,
 			r == -EINVAL ? err : strerror(-r));
@@ -165,5 +154,33 @@ int cli_exec(struct cli *cli, const char *file, const char *const *lines,
 		}
 	}
 	stagecp_copy_lines_free(&list);
+	return r;
+}
+
+int cli_exec(struct cli *cli, const char *file, const char *const *lines,
+	     size_t n)
+{
+	char *text = NULL;
+	int r = 0;
+
+	if (!file && !n) {
+		fputs("stagecp: exec: no COPY instructions: give -f FILE or "
+		      "instructions as arguments\n", stderr);
+		return -EINVAL;
+	}
+	/* The file first, then the arguments, as the synopsis reads. */
+	if (file) {
+		r = read_text(file, &text);
+		if (r < 0)
+			return r == -ENOMEM ? r : -EIO;
+		r = run_text(cli, file, text);
+		free(text);
+	}
+	if (r == 0 && n) {
+		r = join_lines(lines, n, &text);
+		if (r == 0)
+			r = run_text(cli, "COPY arguments", text);
+		free(text);
+	}
 	return r;
 }

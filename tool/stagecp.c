@@ -69,7 +69,7 @@ static const struct option long_opts[] = {
 static void usage(FILE *f)
 {
 	fputs("Usage: stagecp [OPTIONS] SRC... DEST\n"
-	      "       stagecp exec [OPTIONS] [-f FILE | 'COPY ...'...]\n"
+	      "       stagecp exec [OPTIONS] [-f FILE] ['COPY ...' ...]\n"
 	      "Copy SRC (files, or the contents of directories) to DEST with "
 	      "the rules of a\n"
 	      "Dockerfile COPY; exec runs COPY instructions as written.\n"

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One destination entry: a file (its data through the mover ladder), a
+ * symlink, a FIFO or device (mknod), a socket (an empty file), a hardlink
+ * to an earlier copy, or a directory.  Each is created as a single name
+ * under a verified parent fd, an existing non-directory in the way is
+ * removed first (never truncated through a path), and its metadata follows
+ * through the fd or the parent fd.
+ */
+#ifndef STAGECP_ENTRY_H
+#define STAGECP_ENTRY_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "meta.h"
+#include "node.h"
+
+struct stagecp_ctx;
+
+/* A source entry that has been looked at (and opened, if it is a file or a
+ * directory). */
+struct src_ent {
+	struct stat st;
+	int fd;			/* O_RDONLY for files and dirs, else -1 */
+	struct node x;		/* reaches its xattrs and symlink target */
+	const char *path;	/* inside the source root, for messages */
+};
+
+/* A destination directory that entries are created in. */
+struct dst_dir {
+	int fd;
+	dev_t dev;
+	gid_t child_gid;	/* the group a new entry gets here */
+};
+
+/* Fill in dev and child_gid of a destination directory from its fd. */
+int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
+		 const char *path);
+
+/*
+ * Copy one source entry that is not a directory to d/name (dpath for
+ * messages); a later name of a multiply linked inode becomes a link.
+ * Failures are reported; returns 0 or the first negative errno.
+ */
+int entry_copy(struct stagecp_ctx *c, struct src_ent *s,
+	       const struct dst_dir *d, const char *name, const char *dpath);
+
+/*
+ * Create (or merge into) the destination directory d/name for the source
+ * directory s; returns its fd, and in *now the owner and mode it has until
+ * its metadata is applied after its children.
+ */
+int entry_make_dir(struct stagecp_ctx *c, const struct src_ent *s,
+		   const struct dst_dir *d, const char *name, const char *dpath,
+		   struct meta_now *now);
+
+#endif

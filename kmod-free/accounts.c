@@ -52,6 +52,7 @@ int accounts_resolve_owner(struct stagecp_ctx *c)
 	static const char *const files[2] = { "/etc/passwd", "/etc/group" };
 	struct owner_spec spec;
 	FILE *f[2] = { NULL, NULL };
+	bool needed[2];
 	char err[512];
 	int r;
 
@@ -63,7 +64,11 @@ int accounts_resolve_owner(struct stagecp_ctx *c)
 		report_msg(c, c->opt.chown, "parse --chown", err, false);
 		return r;
 	}
-	for (int i = 0; i < 2 && owner_needs_passwd(&spec); i++) {
+	needed[0] = owner_needs_passwd(&spec);
+	needed[1] = owner_needs_group(&spec);
+	for (int i = 0; i < 2; i++) {
+		if (!needed[i])
+			continue;
 		r = open_account_file(c, files[i], &f[i]);
 		if (r < 0) {
 			report(c, files[i], "open", r, false);

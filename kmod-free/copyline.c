@@ -377,7 +377,7 @@ static int extract_flags(const struct parser *ps, const char *s, size_t n,
 			}
 			if (c == ps->escape) {
 				if (pos + 1 == n)
-					continue;	/* a final escape goes */
+					continue;	/* a last escape goes */
 				c = s[++pos];
 			}
 			sb_addc(&w, c);

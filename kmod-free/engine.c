@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The engine context: options, roots, stats and error reporting. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -66,6 +67,20 @@ static int default_workdir(struct stagecp_ctx *c)
 	return c->workdir ? 0 : -ENOMEM;
 }
 
+/* A malformed option, named with its value: "--chmod=u+q". */
+static void report_option(struct stagecp_ctx *c, const char *name,
+			  const char *value, const char *op, const char *err)
+{
+	char *path;
+
+	if (asprintf(&path, "%s=%s", name, value) < 0) {
+		report_msg(c, name, op, err, false);
+		return;
+	}
+	report_msg(c, path, op, err, false);
+	free(path);
+}
+
 /* Keep the options' strings: the caller may free its copies. */
 static int copy_copy_options(struct stagecp_ctx *c,
 			     const struct stagecp_options *o)
@@ -99,7 +114,8 @@ static int copy_copy_options(struct stagecp_ctx *c,
 	if (r == 0 && c->opt.chmod) {
 		r = modespec_parse(c->opt.chmod, &c->mode, err, sizeof(err));
 		if (r == -EINVAL)
-			report_msg(c, "--chmod", "parse mode", err, false);
+			report_option(c, "--chmod", c->opt.chmod, "parse mode",
+				      err);
 	}
 	return r;
 }
@@ -139,6 +155,7 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	if (r < 0)
 		goto free_ctx;
 	c->link = o->link && !(o->chmod && o->chmod[0]);
+	c->pid = getpid();
 	c->euid = geteuid();
 	c->egid = getegid();
 	/*

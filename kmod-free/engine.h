@@ -128,6 +128,8 @@ struct stagecp_ctx {
 	gid_t own_gid;
 	uid_t euid;
 	gid_t egid;
+	pid_t pid;			/* for temporary names */
+	unsigned int tmp_counter;
 	mode_t umask;
 	struct ignore excludes;		/* --exclude, compiled */
 	char **exclude_copy;		/* the patterns, owned */

@@ -192,6 +192,110 @@ static int link_to_first(struct stagecp_ctx *c, struct hardlink *h,
 	return r;
 }
 
+/*
+ * --atomic: a file is written unnamed (O_TMPFILE), or under a hidden
+ * temporary name where the filesystem has no O_TMPFILE, and gets its final
+ * name only once its data and metadata are complete.  Whatever kills the
+ * copy, a final name holds a whole file or the old one.
+ */
+struct staged_file {
+	int fd;
+	bool named;			/* under tmp, not O_TMPFILE */
+	char tmp[64];
+};
+
+static void staged_name(struct stagecp_ctx *c, struct staged_file *f)
+{
+	snprintf(f->tmp, sizeof(f->tmp), ".stagecp-tmp.%d.%u", c->pid,
+		 c->tmp_counter++);
+}
+
+static int stage_file(struct stagecp_ctx *c, const struct src_ent *s,
+		      const struct dst_dir *d, const char *dpath,
+		      struct staged_file *f)
+{
+	mode_t perm = s->st.st_mode & 0777;
+	int fd = sys_openat(d->fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC,
+			    perm);
+
+	f->named = false;
+	/* Filesystems without O_TMPFILE say so in these ways. */
+	for (int i = 0; i < REPLACE_TRIES && (fd == -EOPNOTSUPP ||
+		fd == -EISDIR || fd == -EINVAL || fd == -EEXIST); i++) {
+		f->named = true;
+		staged_name(c, f);
+		fd = sys_openat(d->fd, f->tmp,
+				O_WRONLY | O_CREAT | O_EXCL | SYS_O_BASE, perm);
+	}
+	if (fd < 0)
+		report(c, dpath, "create temporary file", fd, false);
+	f->fd = fd;
+	return fd;
+}
+
+static void unstage_file(const struct dst_dir *d, struct staged_file *f)
+{
+	if (f->named)
+		sys_unlinkat(d->fd, f->tmp, 0);
+	sys_close(f->fd);
+}
+
+/* Give a complete staged file its final name, replacing a non-directory. */
+static int publish_file(struct stagecp_ctx *c, const struct dst_dir *d,
+			const char *name, const char *dpath,
+			struct staged_file *f)
+{
+	int r = -EEXIST;
+
+	if (!f->named) {
+		/* Straight to the name when it is free. */
+		r = sys_linkat(f->fd, "", d->fd, name, AT_EMPTY_PATH);
+		for (int i = 0; r == -EEXIST && i < REPLACE_TRIES; i++) {
+			staged_name(c, f);
+			r = sys_linkat(f->fd, "", d->fd, f->tmp,
+				       AT_EMPTY_PATH);
+			if (r == 0)
+				f->named = true;
+			else if (r != -EEXIST)
+				break;
+			else
+				r = -EEXIST;
+		}
+		if (!f->named) {
+			if (r < 0)
+				report(c, dpath, "link", r, false);
+			return r;
+		}
+	}
+	r = sys_renameat2(d->fd, f->tmp, d->fd, name, 0);
+	if (r == -EISDIR || r == -ENOTEMPTY || r == -EEXIST) {
+		char msg[PATH_MAX + 64];
+
+		snprintf(msg, sizeof(msg),
+			 "cannot replace to directory %s with file", dpath);
+		report_msg(c, dpath, "rename", msg, false);
+		return r;
+	}
+	if (r < 0)
+		report(c, dpath, "rename", r, false);
+	else
+		f->named = false;	/* the temporary name is gone */
+	return r;
+}
+
+/* Create the file the data goes into: in place, or staged (--atomic). */
+static int open_target(struct stagecp_ctx *c, const struct src_ent *s,
+		       const struct dst_dir *d, const char *name,
+		       const char *dpath, struct staged_file *f)
+{
+	if (c->opt.flags & STAGECP_F_ATOMIC)
+		return stage_file(c, s, d, dpath, f);
+	f->named = false;
+	f->fd = create_replacing(c, s, d, name, dpath, create_file, NULL,
+				 "create");
+	return f->fd;
+}
+
 static int copy_regular(struct stagecp_ctx *c, struct src_ent *s,
 			const struct dst_dir *d, const char *name,
 			const char *dpath)
@@ -200,12 +304,14 @@ static int copy_regular(struct stagecp_ctx *c, struct src_ent *s,
 	struct data_src ds = { .fd = s->fd, .st = &s->st,
 			       .cancel = c->opt.cancel };
 	enum stagecp_method used = STAGECP_METHOD_NONE;
+	bool atomic = c->opt.flags & STAGECP_F_ATOMIC;
 	const char *op = "copy";
+	struct staged_file f;
 	struct meta_now now;
 	struct node dst;
 	size_t buflen;
 	void *buf;
-	int fd, r;
+	int r;
 
 	pair = ladder_pair_get(&c->ladder, s->st.st_dev, d->dev);
 	r = engine_rw_buffer(c, &buf, &buflen);
@@ -213,29 +319,34 @@ static int copy_regular(struct stagecp_ctx *c, struct src_ent *s,
 		report(c, dpath, "copy", -ENOMEM, false);
 		return -ENOMEM;
 	}
-	fd = create_replacing(c, s, d, name, dpath, create_file, NULL,
-			      "create");
-	if (fd < 0)
-		return fd;
-	r = data_copy(pair, c->opt.strategy, &ds, fd, buf, buflen, &used,
+	r = open_target(c, s, d, name, dpath, &f);
+	if (r < 0)
+		return r;
+	r = data_copy(pair, c->opt.strategy, &ds, f.fd, buf, buflen, &used,
 		      &op);
 	if (r < 0) {
 		report(c, r == -ESTAGECP_CHANGED ? s->path : dpath, op, r,
 		       false);
 		goto remove_file;
 	}
-	dst = (struct node){ .fd = fd, .dirfd = d->fd, .name = name };
+	dst = (struct node){ .fd = f.fd, .dirfd = d->fd, .name = name };
 	now = fresh(c, d, s->st.st_mode & 0777);
 	r = meta_apply(c, &s->st, &s->x, &dst, &now, dpath);
+	if (r == 0 && atomic)
+		r = publish_file(c, d, name, dpath, &f);
 	if (r < 0)
 		goto remove_file;
-	sys_close(fd);
+	sys_close(f.fd);
 	note_entry(c, s->path, dpath, STAGECP_ENTRY_FILE, used,
 		   (uint64_t)s->st.st_size);
 	return 0;
 remove_file:
-	remove_partial(d, name, fd);
-	sys_close(fd);
+	if (atomic)
+		unstage_file(d, &f);
+	else {
+		remove_partial(d, name, f.fd);
+		sys_close(f.fd);
+	}
 	return r;
 }
 

@@ -111,6 +111,15 @@ static void span_skip(struct span *s, size_t k)
 	s->n -= k;
 }
 
+/* Take one rune off the front of s. */
+static uint32_t span_next_rune(struct span *s)
+{
+	uint32_t r;
+
+	span_skip(s, gomatch_decode_rune(s->p, s->n, &r));
+	return r;
+}
+
 /*
  * Cut the next chunk off *pat.  *star tells whether stars preceded it.
  * A backslash hides the next byte from the chunk scanner; a '*' inside
@@ -194,7 +203,7 @@ static int match_chunk(struct span chunk, struct span s, struct span *rest)
 			int err;
 
 			if (!failed)
-				span_skip(&s, gomatch_decode_rune(s.p, s.n, &r));
+				r = span_next_rune(&s);
 			span_skip(&chunk, 1);
 			if (chunk.n > 0 && chunk.p[0] == '^') {
 				negated = true;
@@ -226,11 +235,9 @@ static int match_chunk(struct span chunk, struct span s, struct span *rest)
 		}
 		case '?':
 			if (!failed) {
-				uint32_t r;
-
 				if (s.p[0] == '/')
 					failed = true;
-				span_skip(&s, gomatch_decode_rune(s.p, s.n, &r));
+				span_next_rune(&s);
 			}
 			span_skip(&chunk, 1);
 			break;
@@ -370,7 +377,8 @@ static size_t clean_into(const char *path, size_t n, char *out)
 	while (r < n) {
 		if (path[r] == '/') {
 			r++;
-		} else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/')) {
+		} else if (path[r] == '.' &&
+			   (r + 1 == n || path[r + 1] == '/')) {
 			r++;
 		} else if (path[r] == '.' && path[r + 1] == '.' &&
 			   (r + 2 == n || path[r + 2] == '/')) {

@@ -199,8 +199,8 @@ static int compile_pattern(struct ignore_pattern *p)
 				if (iter == 0)
 					p->kind = MATCH_SUFFIX;
 			} else {
-				err = push_tok(p, &tcap,
-					       (struct tok){ .kind = TOK_STAR });
+				err = push_tok(p, &tcap, (struct tok){
+					.kind = TOK_STAR });
 				p->kind = MATCH_REGEXP;
 			}
 		} else if (ch == '?') {
@@ -509,7 +509,8 @@ static bool pattern_match(const struct ignore_pattern *p, const char *path,
 	case MATCH_EXACT:
 		return n == p->len && memcmp(path, p->text, n) == 0;
 	case MATCH_PREFIX:
-		return n >= p->len - 2 && memcmp(path, p->text, p->len - 2) == 0;
+		return n >= p->len - 2 &&
+		       memcmp(path, p->text, p->len - 2) == 0;
 	case MATCH_SUFFIX:
 		suf = p->text + 2;
 		if (has_suffix(path, n, suf, p->len - 2))

@@ -37,6 +37,7 @@ enum {
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
 	OPT_NO_OPENAT2,
+	OPT_ATOMIC,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -53,6 +54,7 @@ static const struct option long_opts[] = {
 	{ "link", no_argument, NULL, OPT_LINK },
 	{ "stage", required_argument, NULL, OPT_STAGE },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "atomic", no_argument, NULL, OPT_ATOMIC },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -97,6 +99,8 @@ static void usage(FILE *f)
 	      "                     data mover: auto tries clone, then "
 	      "copy_file_range, then\n"
 	      "                     read/write; the others force one\n"
+	      "      --atomic       write each file under a temporary name, "
+	      "then rename it\n"
 	      "  -f, --file=FILE    (exec) read COPY instructions from FILE\n"
 	      "  -v, --verbose      print one line per copied entry\n"
 	      "  -q, --quiet        do not print warnings\n"
@@ -214,6 +218,9 @@ static int parse_option(struct cli *cli, int ch, const char **file)
 	case OPT_NO_OPENAT2:
 		cli->opt.flags |= STAGECP_F_NO_OPENAT2;
 		return 0;
+	case OPT_ATOMIC:
+		cli->opt.flags |= STAGECP_F_ATOMIC;
+		return 0;
 	case 'v':
 		cli->verbose = true;
 		return 0;
@@ -244,9 +251,18 @@ static int parse_args(struct cli *cli, int argc, char **argv, bool exec,
 	if (!cli->excludes)
 		return -ENOMEM;
 	cli->opt.excludes = cli->excludes;
-	while ((ch = getopt_long(argc, argv, "vqf:", long_opts, NULL)) != -1) {
+	/* Our own messages, not getopt's: they would name argv[0]. */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":vqf:", long_opts, NULL)) !=
+	       -1) {
 		if (ch == 'f' && !exec)
 			ch = '?';
+		if (ch == '?' || ch == ':') {
+			fprintf(stderr, "stagecp: %s: %s\n", argv[optind - 1],
+				ch == ':' ? "missing a value"
+					  : "unrecognized option");
+			return -EINVAL;
+		}
 		if (parse_option(cli, ch, file) < 0)
 			return -EINVAL;
 	}

@@ -120,6 +120,12 @@ typedef void (*stagecp_progress_fn)(void *arg, const struct stagecp_stats *st,
 enum {
 	/* Resolve paths with the O_NOFOLLOW walk even where openat2 works. */
 	STAGECP_F_NO_OPENAT2 = 1u << 0,
+	/*
+	 * Write each regular file unnamed (O_TMPFILE) or under a hidden
+	 * temporary name, and give it its final name only when it is
+	 * complete: no final name ever holds part of a file.
+	 */
+	STAGECP_F_ATOMIC = 1u << 1,
 };
 
 struct stagecp_options {

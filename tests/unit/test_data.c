@@ -165,7 +165,7 @@ static struct copy_result copy_path_pair(struct fixture *fx,
 {
 	struct copy_result res = { 0 };
 	struct stat sst, dst_st;
-	struct data_src ds;
+	struct data_src ds = { 0 };
 	int sfd, dfd;
 
 	sfd = sys_openat(AT_FDCWD, src, SYS_O_SRC, 0);

@@ -231,6 +231,7 @@ static int copy_leaf_source(struct stagecp_ctx *c, struct top_src *t,
 			    const char *target)
 {
 	char *parent = path_dir(target);
+	struct worker w = { .c = c };
 	struct dst_dir d;
 	char *res = NULL;
 	int fd, r;
@@ -243,7 +244,8 @@ static int copy_leaf_source(struct stagecp_ctx *c, struct top_src *t,
 		return fd;
 	r = dst_dir_init(c, &d, fd, res);
 	if (r == 0)
-		r = entry_copy(c, &t->ent, &d, path_base(target), target);
+		r = entry_copy(&w, &t->ent, &d, path_base(target), target);
+	worker_free(&w);
 	sys_close(fd);
 	free(res);
 	return r;

@@ -263,13 +263,13 @@ static int directive(struct parser *ps, unsigned int lineno, const char *s,
 	bool *seen;
 
 	if (n == 0 || s[0] != '#')
-		goto done;
+		goto not_directive;
 	pos = 1 + leading_space(s + 1, n - 1);
 	/* ^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$ */
 	key_end = pos;
 	if (key_end >= n || !((s[key_end] | 0x20) >= 'a' &&
 			      (s[key_end] | 0x20) <= 'z'))
-		goto done;
+		goto not_directive;
 	while (key_end < n && ((s[key_end] >= '0' && s[key_end] <= '9') ||
 			       ((s[key_end] | 0x20) >= 'a' &&
 				(s[key_end] | 0x20) <= 'z')))
@@ -278,10 +278,10 @@ static int directive(struct parser *ps, unsigned int lineno, const char *s,
 	while (v < n && is_re_space(s[v]))
 		v++;
 	if (v >= n || s[v] != '=')
-		goto done;
+		goto not_directive;
 	v++;
 	if (v >= n)
-		goto done;
+		goto not_directive;
 	while (v < n && is_re_space(s[v]))
 		v++;
 	/* The value takes at least one byte: a lone blank if need be. */
@@ -291,7 +291,7 @@ static int directive(struct parser *ps, unsigned int lineno, const char *s,
 	while (v_end > v + 1 && is_re_space(s[v_end - 1]))
 		v_end--;
 	if (key_end - pos >= sizeof(key))
-		goto done;
+		goto not_directive;
 	memcpy(key, s + pos, key_end - pos);
 	key[key_end - pos] = '\0';
 	for (pos = 0; key[pos]; pos++)
@@ -303,7 +303,7 @@ static int directive(struct parser *ps, unsigned int lineno, const char *s,
 	else if (!strcmp(key, "check"))
 		seen = &ps->seen_check;
 	else
-		goto done;
+		goto not_directive;
 	if (*seen)
 		return fail(ps, lineno, "only one %s parser directive can be "
 			    "used", key);
@@ -317,7 +317,7 @@ static int directive(struct parser *ps, unsigned int lineno, const char *s,
 	snprintf(value, sizeof(value), "%.*s", (int)(v_end - v), s + v);
 	return fail(ps, lineno, "invalid escape token '%s' does not match ` "
 		    "or \\", value);
-done:
+not_directive:
 	ps->directives_done = true;
 	return 0;
 }
@@ -452,7 +452,7 @@ static bool json_string(struct json *j, struct sbuf *out)
 		int u, u2;
 
 		if (j->p >= j->end)
-			goto bad;
+			goto free_sink;
 		c = (unsigned char)*j->p;
 		if (c == '"') {
 			j->p++;
@@ -460,7 +460,7 @@ static bool json_string(struct json *j, struct sbuf *out)
 			return true;
 		}
 		if (c < 0x20)
-			goto bad;
+			goto free_sink;
 		if (c >= 0x80) {
 			/* Bytes that are not UTF-8 become U+FFFD. */
 			j->p += gomatch_decode_rune(j->p, j->end - j->p, &r);
@@ -473,7 +473,7 @@ static bool json_string(struct json *j, struct sbuf *out)
 			continue;
 		}
 		if (++j->p >= j->end)
-			goto bad;
+			goto free_sink;
 		c = (unsigned char)*j->p++;
 		switch (c) {
 		case '"': case '\\': case '/':
@@ -497,7 +497,7 @@ static bool json_string(struct json *j, struct sbuf *out)
 		case 'u':
 			u = hex4(j->p, j->end);
 			if (u < 0)
-				goto bad;
+				goto free_sink;
 			j->p += 4;
 			if (u >= 0xD800 && u < 0xE000) {
 				/* A surrogate pair, or U+FFFD. */
@@ -517,10 +517,10 @@ static bool json_string(struct json *j, struct sbuf *out)
 			sb_add_rune(out, (uint32_t)u);
 			break;
 		default:
-			goto bad;
+			goto free_sink;
 		}
 	}
-bad:
+free_sink:
 	sb_free(&sink);
 	return false;
 }
@@ -656,38 +656,38 @@ static int json_array(const char *s, size_t n, struct strv *out,
 		if (j.p < j.end && *j.p == '"') {
 			b.n = 0;
 			if (!json_string(&j, &b))
-				goto invalid;
+				goto drop_strings;
 			err = strv_push(out, sb_dup(&b));
 			if (err)
-				goto out;
+				goto free_buf;
 		} else {
 			if (!json_value(&j))
-				goto invalid;
+				goto drop_strings;
 			*other = true;
 		}
 		json_ws(&j);
 		if (j.p >= j.end)
-			goto invalid;
+			goto drop_strings;
 		if (*j.p == ',') {
 			j.p++;
 			continue;
 		}
 		if (*j.p++ != ']')
-			goto invalid;
+			goto drop_strings;
 		break;
 	}
 tail:
 	json_ws(&j);
 	if (j.p != j.end)
-		goto invalid;
+		goto drop_strings;
 	*nul = j.nul;
 	err = 1;
-	goto out;
-invalid:
+	goto free_buf;
+drop_strings:
 	strv_free(out);
 	*other = false;
 	err = 0;
-out:
+free_buf:
 	if (b.oom && err >= 0) {
 		strv_free(out);
 		err = -ENOMEM;
@@ -995,13 +995,13 @@ static int parse_instruction(struct parser *ps, unsigned int lineno,
 		err = fail(ps, lineno, "unsupported instruction \"%.*s\": "
 			   "stagecp exec runs COPY instructions only",
 			   (int)cmd_end, s);
-		goto out;
+		goto free_words;
 	}
 	for (rest = cmd_end; rest < len && is_blank(s[rest]); rest++)
 		;
 	err = extract_flags(ps, s + rest, len - rest, &flags, &args_off);
 	if (err)
-		goto out;
+		goto free_words;
 	s += rest + args_off;
 	len -= rest + args_off;
 	gomatch_trim_space(s, len, &start, &end);
@@ -1012,49 +1012,49 @@ static int parse_instruction(struct parser *ps, unsigned int lineno,
 	if (len > 0 && s[0] == '[') {
 		err = json_array(s, len, &args, &other, &nul);
 		if (err < 0)
-			goto out;
+			goto free_words;
 		in->json = err == 1;
 		if (other) {
 			err = fail(ps, lineno, "when using JSON array syntax, "
 				   "arrays must be comprised of strings only");
-			goto out;
+			goto free_words;
 		}
 		if (nul) {
 			err = fail(ps, lineno, "a NUL character in a JSON "
 				   "string is not supported");
-			goto out;
+			goto free_words;
 		}
 	}
 	if (!in->json) {
 		err = split_words(s, len, &args);
 		if (err)
-			goto out;
+			goto free_words;
 	}
 	if (args.n < 2) {
 		err = fail(ps, lineno, "COPY requires at least two arguments, "
 			   "but only one was provided. Destination could not "
 			   "be determined");
-		goto out;
+		goto free_words;
 	}
 	err = parse_flags(ps, lineno, &flags, in, &excludes);
 	if (err)
-		goto out;
+		goto free_words;
 	if (is_heredoc(args.v[args.n - 1])) {
 		err = fail(ps, lineno, "COPY cannot accept a heredoc as a "
 			   "destination");
-		goto out;
+		goto free_words;
 	}
 	for (i = 0; i + 1 < args.n; i++) {
 		if (is_heredoc(args.v[i])) {
 			err = fail(ps, lineno, "heredoc sources are not "
 				   "supported by stagecp exec");
-			goto out;
+			goto free_words;
 		}
 	}
 	if (in->from) {
 		err = process_word(ps, lineno, in->from, &w);
 		if (err)
-			goto out;
+			goto free_words;
 		if (strcmp(w, in->from) || has_variable(in->from))
 			err = fail(ps, lineno, "variable expansion is not "
 				   "supported for --from, define a new stage "
@@ -1062,27 +1062,27 @@ static int parse_instruction(struct parser *ps, unsigned int lineno,
 				   "workaround");
 		free(w);
 		if (err)
-			goto out;
+			goto free_words;
 	}
 	/* What BuildKit expands, we unquote. */
 	for (i = 0; i < args.n; i++) {
 		err = process_word(ps, lineno, args.v[i], &w);
 		if (err)
-			goto out;
+			goto free_words;
 		free(args.v[i]);
 		args.v[i] = w;
 	}
 	if (in->chown) {
 		err = process_word(ps, lineno, in->chown, &w);
 		if (err)
-			goto out;
+			goto free_words;
 		free(in->chown);
 		in->chown = w;
 	}
 	if (in->chmod) {
 		err = process_word(ps, lineno, in->chmod, &w);
 		if (err)
-			goto out;
+			goto free_words;
 		free(in->chmod);
 		in->chmod = w;
 	}
@@ -1095,7 +1095,7 @@ static int parse_instruction(struct parser *ps, unsigned int lineno,
 	in->nexcludes = excludes.n;
 	excludes.v = NULL;
 	excludes.n = 0;
-out:
+free_words:
 	strv_free(&flags);
 	strv_free(&args);
 	strv_free(&excludes);

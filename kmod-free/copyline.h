@@ -20,15 +20,19 @@
  * them, the sources, the destination, --chown and --chmod then lose their
  * quotes and escapes ('...' literal, "..." where only \", \$ and \\ are
  * escapes, \c elsewhere); variables are NOT expanded: '$' stays as it is.
- * A '$' in --from is an error, as in BuildKit.  --exclude values are kept
- * raw.
+ * A --from value that BuildKit's lexer would change (a variable such as
+ * $X or ${X}, quotes or escapes left after the flag word was read) is an
+ * error, as in BuildKit.  --exclude values are kept raw.
  *
  * Error texts are BuildKit's, after "line N: " (N: the instruction's first
  * line).  Departures: bytes above 0x7F in flags are kept as they are
  * (BuildKit re-encodes them one by one as Latin-1, and splits words at
  * bytes 0x85 and 0xA0); bytes that are not UTF-8 in a word are kept
- * (BuildKit's lexer turns them into U+FFFD); heredocs are refused; no
- * line length limit.
+ * (BuildKit's lexer turns them into U+FFFD); heredocs and "\u0000" in a
+ * JSON string are refused; no line length limit.  An unknown flag gets
+ * BuildKit's "(did you mean X?)" hint; between equally close flags the
+ * first in the order chown, from, chmod, link, exclude, parents wins
+ * (BuildKit's pick depends on Go map order).
  */
 #ifndef STAGECP_COPYLINE_H
 #define STAGECP_COPYLINE_H

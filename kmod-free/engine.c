@@ -81,6 +81,14 @@ static void report_option(struct stagecp_ctx *c, const char *name,
 	free(path);
 }
 
+/* The default number of workers: one per online CPU. */
+static unsigned int online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned int)n : 1;
+}
+
 /* Keep the options' strings: the caller may free its copies. */
 static int copy_copy_options(struct stagecp_ctx *c,
 			     const struct stagecp_options *o)
@@ -129,6 +137,9 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 		return -ENOMEM;
 	c->opt = *o;
 	c->from_fd = c->to_fd = -1;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->link_ready, NULL);
+	c->jobs = o->jobs ? o->jobs : online_cpus();
 	c->no_openat2 = o->flags & STAGECP_F_NO_OPENAT2;
 	r = dup_opt(o->from_root, &c->from_root);
 	if (r == 0)
@@ -192,7 +203,8 @@ void stagecp_free(struct stagecp_ctx *c)
 	free(c->from_root);
 	free(c->to_root);
 	free(c->workdir);
-	free(c->buf);
+	pthread_cond_destroy(&c->link_ready);
+	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 
@@ -204,6 +216,7 @@ void stagecp_get_stats(const struct stagecp_ctx *c, struct stagecp_stats *st)
 size_t stagecp_fs_pairs(const struct stagecp_ctx *c,
 			struct stagecp_fs_pair *out, size_t max)
 {
+	/* Called between copies: no worker runs, no lock is needed. */
 	for (size_t i = 0; i < c->ladder.n && i < max; i++)
 		out[i] = (struct stagecp_fs_pair){
 			.src_dev = c->ladder.pairs[i].src_dev,
@@ -289,6 +302,7 @@ static const char *own_error_text(int err)
 static void deliver(struct stagecp_ctx *c, const struct stagecp_error *e,
 		    int err)
 {
+	pthread_mutex_lock(&c->lock);
 	if (e->warning) {
 		c->stats.warnings++;
 	} else {
@@ -298,6 +312,7 @@ static void deliver(struct stagecp_ctx *c, const struct stagecp_error *e,
 	}
 	if (c->opt.on_error)
 		c->opt.on_error(c->opt.error_arg, e);
+	pthread_mutex_unlock(&c->lock);
 }
 
 void report(struct stagecp_ctx *c, const char *path, const char *op, int err,
@@ -341,6 +356,7 @@ void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 		.size = size,
 	};
 
+	pthread_mutex_lock(&c->lock);
 	c->stats.entries[type]++;
 	if (type == STAGECP_ENTRY_FILE || type == STAGECP_ENTRY_HARDLINK) {
 		c->stats.files_by_method[method]++;
@@ -351,18 +367,66 @@ void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 	if (c->opt.on_entry)
 		c->opt.on_entry(c->opt.entry_arg, &e);
 	progress_tick(c, method);
+	pthread_mutex_unlock(&c->lock);
 }
 
-/* The scratch buffer of the read/write loop, made on first use. */
-int engine_rw_buffer(struct stagecp_ctx *c, void **buf, size_t *len)
+int worker_rw_buffer(struct worker *w, void **buf, size_t *len)
 {
-	if (!c->buf) {
-		c->buf = malloc(RW_BUFLEN);
-		if (!c->buf)
+	if (!w->buf) {
+		w->buf = malloc(RW_BUFLEN);
+		if (!w->buf)
 			return -ENOMEM;
-		c->buflen = RW_BUFLEN;
+		w->buflen = RW_BUFLEN;
 	}
-	*buf = c->buf;
-	*len = c->buflen;
+	*buf = w->buf;
+	*len = w->buflen;
 	return 0;
+}
+
+void worker_free(struct worker *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+}
+
+/* Keep what a copy learned; a rung that has worked is never unlearned. */
+static void ladder_learn(enum ladder_answer *shared, enum ladder_answer seen)
+{
+	if (seen == LADDER_WORKS || *shared == LADDER_UNKNOWN)
+		*shared = seen;
+}
+
+int engine_data_copy(struct worker *w, const struct data_src *src,
+		     dev_t dst_dev, int dstfd, enum stagecp_method *used,
+		     const char **op)
+{
+	struct stagecp_ctx *c = w->c;
+	struct ladder_pair *pair, mine;
+	size_t buflen;
+	void *buf;
+	int r;
+
+	r = worker_rw_buffer(w, &buf, &buflen);
+	if (r < 0)
+		return r;
+	pthread_mutex_lock(&c->lock);
+	pair = ladder_pair_get(&c->ladder, src->st->st_dev, dst_dev);
+	if (pair)
+		mine = *pair;
+	pthread_mutex_unlock(&c->lock);
+	if (!pair)
+		return -ENOMEM;
+	r = data_copy(&mine, c->opt.strategy == STAGECP_STRATEGY_HARDLINK
+				     ? STAGECP_STRATEGY_AUTO : c->opt.strategy,
+		      src, dstfd, buf, buflen, used, op);
+	pthread_mutex_lock(&c->lock);
+	/* The array may have moved: look the pair up again. */
+	pair = ladder_pair_get(&c->ladder, src->st->st_dev, dst_dev);
+	if (pair) {
+		ladder_learn(&pair->clone, mine.clone);
+		ladder_learn(&pair->copy_range, mine.copy_range);
+		pair->last = mine.last;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return r;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -104,11 +105,33 @@ struct hardlinks {
 };
 
 struct hardlink *hardlinks_find(struct hardlinks *h, dev_t dev, ino_t ino);
+/*
+ * Add the entry for a source inode.  dst_path NULL adds a placeholder: its
+ * first copy is being made (hardlinks_set_first() completes it, or
+ * hardlinks_drop() removes it when the copy failed).
+ */
 int hardlinks_add(struct hardlinks *h, const struct stat *src, ino_t dst_ino,
 		  const char *dst_path);
+int hardlinks_set_first(struct hardlink *e, ino_t dst_ino,
+			const char *dst_path);
+void hardlinks_drop(struct hardlinks *h, struct hardlink *e);
 /* One more source link of e was seen; drop e when it was the last. */
 void hardlinks_seen(struct hardlinks *h, struct hardlink *e);
 void hardlinks_free(struct hardlinks *h);
+
+/*
+ * One thread of a copy: what it needs of its own.  Everything it shares
+ * with the other workers sits in the context, under the context's lock.
+ */
+struct worker {
+	struct stagecp_ctx *c;
+	void *buf;			/* the read/write loop's buffer */
+	size_t buflen;
+};
+
+/* The read/write loop's scratch buffer, allocated on first use. */
+int worker_rw_buffer(struct worker *w, void **buf, size_t *len);
+void worker_free(struct worker *w);
 
 struct stagecp_ctx {
 	struct stagecp_options opt;	/* strings point into *_copy below */
@@ -117,6 +140,14 @@ struct stagecp_ctx {
 	char *workdir;			/* cleaned, inside the destination */
 	int from_fd;			/* O_PATH roots */
 	int to_fd;
+	/*
+	 * Shared state: the stats, the error and entry callbacks, the
+	 * hardlink map and the ladder are used under lock.
+	 */
+	pthread_mutex_t lock;
+	pthread_cond_t link_ready;	/* a hardlink placeholder settled */
+	unsigned int jobs;		/* worker threads */
+	/* Learned once by any worker, read by all: atomic flags. */
 	bool no_openat2;		/* forced, or the kernel said ENOSYS */
 	bool chown_failed;		/* warned once: ownership not kept */
 	/* --link in effect (BuildKit ignores it when --chmod is given). */
@@ -143,8 +174,6 @@ struct stagecp_ctx {
 	uint64_t last_progress;		/* when progress was last told */
 	uint64_t copy_start;		/* when this stagecp_copy() began */
 	uint64_t elapsed_base;		/* elapsed_ns before it */
-	void *buf;			/* the read/write loop's buffer */
-	size_t buflen;
 };
 
 /*
@@ -164,7 +193,23 @@ void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 uint64_t engine_now_ns(void);
 /* Whether the caller asked the copy to stop. */
 bool engine_cancelled(const struct stagecp_ctx *c);
-/* The read/write loop's scratch buffer, allocated on first use. */
-int engine_rw_buffer(struct stagecp_ctx *c, void **buf, size_t *len);
+/* The flags several workers learn: set once, read anywhere. */
+static inline bool engine_flag(const bool *flag)
+{
+	return __atomic_load_n(flag, __ATOMIC_RELAXED);
+}
+
+static inline void engine_set_flag(bool *flag)
+{
+	__atomic_store_n(flag, true, __ATOMIC_RELAXED);
+}
+
+/*
+ * Run one data copy through the context's ladder for the pair: the
+ * answers are read and learned under the lock, the copy runs outside it.
+ */
+int engine_data_copy(struct worker *w, const struct data_src *src,
+		     dev_t dst_dev, int dstfd, enum stagecp_method *used,
+		     const char **op);
 
 #endif

@@ -159,13 +159,17 @@ static struct meta_now fresh(struct stagecp_ctx *c, const struct dst_dir *d,
 	};
 }
 
-/* Link d/name to the destination copy of an earlier link of s. */
-static int link_to_first(struct stagecp_ctx *c, struct hardlink *h,
-			 const struct src_ent *s, const struct dst_dir *d,
-			 const char *name, const char *dpath)
+/*
+ * Link d/name to first, the destination copy (inode first_ino) of an
+ * earlier link of s.
+ */
+static int link_to_first(struct stagecp_ctx *c, const char *first,
+			 ino_t first_ino, const struct src_ent *s,
+			 const struct dst_dir *d, const char *name,
+			 const char *dpath)
 {
-	char *parent = path_dir(h->dst_path);
-	const char *base = path_base(h->dst_path);
+	char *parent = path_dir(first);
+	const char *base = path_base(first);
 	struct stat st;
 	int pfd, r;
 
@@ -177,7 +181,7 @@ static int link_to_first(struct stagecp_ctx *c, struct hardlink *h,
 		return pfd;
 	/* Only link what is still our copy. */
 	r = sys_fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW);
-	if (r == 0 && (st.st_ino != h->dst_ino ||
+	if (r == 0 && (st.st_ino != first_ino ||
 		       (st.st_mode & S_IFMT) != (s->st.st_mode & S_IFMT)))
 		r = -ESTALE;
 	for (int i = 0; r == 0; i++) {
@@ -207,7 +211,7 @@ struct staged_file {
 static void staged_name(struct stagecp_ctx *c, struct staged_file *f)
 {
 	snprintf(f->tmp, sizeof(f->tmp), ".stagecp-tmp.%d.%u", c->pid,
-		 c->tmp_counter++);
+		 __atomic_fetch_add(&c->tmp_counter, 1, __ATOMIC_RELAXED));
 }
 
 static int stage_file(struct stagecp_ctx *c, const struct src_ent *s,
@@ -296,11 +300,11 @@ static int open_target(struct stagecp_ctx *c, const struct src_ent *s,
 	return f->fd;
 }
 
-static int copy_regular(struct stagecp_ctx *c, struct src_ent *s,
+static int copy_regular(struct worker *w, struct src_ent *s,
 			const struct dst_dir *d, const char *name,
 			const char *dpath)
 {
-	struct ladder_pair *pair;
+	struct stagecp_ctx *c = w->c;
 	struct data_src ds = { .fd = s->fd, .st = &s->st,
 			       .cancel = c->opt.cancel };
 	enum stagecp_method used = STAGECP_METHOD_NONE;
@@ -309,21 +313,12 @@ static int copy_regular(struct stagecp_ctx *c, struct src_ent *s,
 	struct staged_file f;
 	struct meta_now now;
 	struct node dst;
-	size_t buflen;
-	void *buf;
 	int r;
 
-	pair = ladder_pair_get(&c->ladder, s->st.st_dev, d->dev);
-	r = engine_rw_buffer(c, &buf, &buflen);
-	if (!pair || r < 0) {
-		report(c, dpath, "copy", -ENOMEM, false);
-		return -ENOMEM;
-	}
 	r = open_target(c, s, d, name, dpath, &f);
 	if (r < 0)
 		return r;
-	r = data_copy(pair, c->opt.strategy, &ds, f.fd, buf, buflen, &used,
-		      &op);
+	r = engine_data_copy(w, &ds, d->dev, f.fd, &used, &op);
 	if (r < 0) {
 		report(c, r == -ESTAGECP_CHANGED ? s->path : dpath, op, r,
 		       false);
@@ -470,23 +465,75 @@ int entry_make_dir(struct stagecp_ctx *c, const struct src_ent *s,
 }
 
 /*
+ * --strategy=hardlink: the destination name shares the source's inode, so
+ * it is only taken for files whose owner and mode the copy keeps.  Returns
+ * 1 when linked, 0 when the file must be copied, or a negative errno.
+ */
+static int link_source(struct stagecp_ctx *c, const struct src_ent *s,
+		       const struct dst_dir *d, const char *name,
+		       const char *dpath)
+{
+	int flags = s->x.at_flags & AT_EMPTY_PATH;
+	int r = -EEXIST;
+
+	if (c->opt.strategy != STAGECP_STRATEGY_HARDLINK ||
+	    !S_ISREG(s->st.st_mode) || meta_changes(c, &s->st))
+		return 0;
+	for (int i = 0; r == -EEXIST && i < REPLACE_TRIES; i++) {
+		r = sys_linkat(s->x.dirfd, s->x.name, d->fd, name, flags);
+		if (r == -EEXIST && make_room(c, d, name, dpath) < 0)
+			return -ECANCELED;	/* make_room() reported it */
+	}
+	if (r < 0) {
+		/* A forced method that cannot work is an error. */
+		report(c, dpath, "hardlink to source", r, false);
+		return r;
+	}
+	note_entry(c, s->path, dpath, STAGECP_ENTRY_FILE,
+		   STAGECP_METHOD_HARDLINK, (uint64_t)s->st.st_size);
+	return 1;
+}
+
+/*
  * A later name of a source inode with several links becomes a link to the
  * first one's copy.  Returns 1 when linked, 0 when the entry is to be
- * copied, or a negative errno.
+ * copied, or a negative errno.  *first says this is the first name: the
+ * map holds a placeholder for it, which settle_first_name() completes.
+ * Workers meeting another name of an inode whose first copy is still being
+ * made wait for it, so a group never splits in two.
  */
 static int link_later_name(struct stagecp_ctx *c, const struct src_ent *s,
 			   const struct dst_dir *d, const char *name,
-			   const char *dpath)
+			   const char *dpath, bool *first)
 {
 	struct hardlink *h;
-	int r;
+	ino_t first_ino = 0;
+	char *path = NULL;
+	int r = 0;
 
+	*first = false;
 	if (s->st.st_nlink < 2)
 		return 0;
-	h = hardlinks_find(&c->links, s->st.st_dev, s->st.st_ino);
-	if (!h)
+	pthread_mutex_lock(&c->lock);
+	while ((h = hardlinks_find(&c->links, s->st.st_dev, s->st.st_ino)) &&
+	       !h->dst_path)
+		pthread_cond_wait(&c->link_ready, &c->lock);
+	if (!h) {
+		r = hardlinks_add(&c->links, &s->st, 0, NULL);
+		*first = r == 0;
+	} else {
+		path = strdup(h->dst_path);
+		first_ino = h->dst_ino;
+		r = path ? 0 : -ENOMEM;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (!path) {
+		if (r < 0)
+			report(c, dpath, "remember hardlink", r, true);
 		return 0;
-	r = link_to_first(c, h, s, d, name, dpath);
+	}
+	r = link_to_first(c, path, first_ino, s, d, name, dpath);
+	free(path);
 	if (r == -ECANCELED)
 		return r;
 	if (r < 0) {
@@ -494,27 +541,40 @@ static int link_later_name(struct stagecp_ctx *c, const struct src_ent *s,
 		report(c, dpath, "link to earlier copy", r, true);
 		return 0;
 	}
-	hardlinks_seen(&c->links, h);
+	pthread_mutex_lock(&c->lock);
+	h = hardlinks_find(&c->links, s->st.st_dev, s->st.st_ino);
+	if (h)
+		hardlinks_seen(&c->links, h);
+	pthread_mutex_unlock(&c->lock);
 	note_entry(c, s->path, dpath, STAGECP_ENTRY_HARDLINK,
 		   STAGECP_METHOD_HARDLINK,
 		   S_ISREG(s->st.st_mode) ? (uint64_t)s->st.st_size : 0);
 	return 1;
 }
 
-/* The first copy of a source inode with several links, for later names. */
-static void remember_first_name(struct stagecp_ctx *c, const struct src_ent *s,
-				const struct dst_dir *d, const char *name,
-				const char *dpath)
+/*
+ * The first name of a multiply linked inode is copied (copied true) or
+ * failed: complete its placeholder so later names link to it, or drop it
+ * so the next name becomes the first.  Waiting workers are woken either way.
+ */
+static void settle_first_name(struct stagecp_ctx *c, const struct src_ent *s,
+			      const struct dst_dir *d, const char *name,
+			      const char *dpath, bool copied)
 {
+	struct hardlink *h;
 	struct stat mine;
-	int r;
+	int r = copied ? sys_fstatat(d->fd, name, &mine, AT_SYMLINK_NOFOLLOW)
+		       : -ECANCELED;
 
-	if (s->st.st_nlink < 2)
-		return;
-	r = sys_fstatat(d->fd, name, &mine, AT_SYMLINK_NOFOLLOW);
-	if (r == 0)
-		r = hardlinks_add(&c->links, &s->st, mine.st_ino, dpath);
-	if (r < 0)
+	pthread_mutex_lock(&c->lock);
+	h = hardlinks_find(&c->links, s->st.st_dev, s->st.st_ino);
+	if (h && r == 0)
+		r = hardlinks_set_first(h, mine.st_ino, dpath);
+	if (h && r < 0)
+		hardlinks_drop(&c->links, h);
+	pthread_cond_broadcast(&c->link_ready);
+	pthread_mutex_unlock(&c->lock);
+	if (r < 0 && r != -ECANCELED)
 		report(c, dpath, "remember hardlink", r, true);
 }
 
@@ -522,20 +582,23 @@ static void remember_first_name(struct stagecp_ctx *c, const struct src_ent *s,
  * Copy one non-directory entry.  Links are kept for every type, as cp -a
  * keeps them: a hardlinked symlink stays one inode too.
  */
-int entry_copy(struct stagecp_ctx *c, struct src_ent *s,
-	       const struct dst_dir *d, const char *name, const char *dpath)
+int entry_copy(struct worker *w, struct src_ent *s, const struct dst_dir *d,
+	       const char *name, const char *dpath)
 {
-	int r = link_later_name(c, s, d, name, dpath);
+	struct stagecp_ctx *c = w->c;
+	bool first;
+	int r = link_later_name(c, s, d, name, dpath, &first);
 
 	if (r)
 		return r < 0 ? r : 0;
-	if (S_ISREG(s->st.st_mode))
-		r = copy_regular(c, s, d, name, dpath);
-	else if (S_ISLNK(s->st.st_mode))
+	r = link_source(c, s, d, name, dpath);
+	if (r == 0 && S_ISREG(s->st.st_mode))
+		r = copy_regular(w, s, d, name, dpath);
+	else if (r == 0 && S_ISLNK(s->st.st_mode))
 		r = copy_symlink(c, s, d, name, dpath);
-	else
+	else if (r == 0)
 		r = copy_special(c, s, d, name, dpath);
-	if (r == 0)
-		remember_first_name(c, s, d, name, dpath);
-	return r;
+	if (first)
+		settle_first_name(c, s, d, name, dpath, r >= 0);
+	return r < 0 ? r : 0;
 }

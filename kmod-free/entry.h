@@ -17,6 +17,7 @@
 #include "node.h"
 
 struct stagecp_ctx;
+struct worker;
 
 /* A source entry that has been looked at (and opened, if it is a file or a
  * directory). */
@@ -43,8 +44,8 @@ int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
  * messages); a later name of a multiply linked inode becomes a link.
  * Failures are reported; returns 0 or the first negative errno.
  */
-int entry_copy(struct stagecp_ctx *c, struct src_ent *s,
-	       const struct dst_dir *d, const char *name, const char *dpath);
+int entry_copy(struct worker *w, struct src_ent *s, const struct dst_dir *d,
+	       const char *name, const char *dpath);
 
 /*
  * Create (or merge into) the destination directory d/name for the source

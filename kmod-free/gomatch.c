@@ -49,22 +49,22 @@ size_t gomatch_decode_rune(const char *s, size_t n, uint32_t *rune)
 		else if (p[0] == 0xF4)
 			hi = 0x8F;
 	} else {
-		goto bad;
+		goto rune_error;
 	}
 	if (n < len)
-		goto bad;
+		goto rune_error;
 	for (i = 1; i < len; i++) {
 		unsigned char c = p[i];
 
 		if (c < lo || c > hi)
-			goto bad;
+			goto rune_error;
 		lo = 0x80;
 		hi = 0xBF;
 		r = r << 6 | (c & 0x3F);
 	}
 	*rune = r;
 	return len;
-bad:
+rune_error:
 	*rune = GOMATCH_RUNE_ERROR;
 	return 1;
 }

@@ -69,10 +69,12 @@ int hardlinks_add(struct hardlinks *h, const struct stat *src, ino_t dst_ino,
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
-	e->dst_path = strdup(dst_path);
-	if (!e->dst_path) {
-		free(e);
-		return -ENOMEM;
+	if (dst_path) {
+		e->dst_path = strdup(dst_path);
+		if (!e->dst_path) {
+			free(e);
+			return -ENOMEM;
+		}
 	}
 	e->src_dev = src->st_dev;
 	e->src_ino = src->st_ino;
@@ -85,16 +87,20 @@ int hardlinks_add(struct hardlinks *h, const struct stat *src, ino_t dst_ino,
 	return 0;
 }
 
-void hardlinks_seen(struct hardlinks *h, struct hardlink *e)
+int hardlinks_set_first(struct hardlink *e, ino_t dst_ino,
+			const char *dst_path)
+{
+	e->dst_path = strdup(dst_path);
+	if (!e->dst_path)
+		return -ENOMEM;
+	e->dst_ino = dst_ino;
+	return 0;
+}
+
+void hardlinks_drop(struct hardlinks *h, struct hardlink *e)
 {
 	struct hardlink **pp;
 
-	if (e->left > 1) {
-		e->left--;
-		return;
-	}
-	/* Every source link is done: free the memory now, so the map only
-	 * holds groups still open. */
 	pp = &h->buckets[bucket_of(h, e->src_dev, e->src_ino)];
 	while (*pp != e)
 		pp = &(*pp)->next;
@@ -102,6 +108,17 @@ void hardlinks_seen(struct hardlinks *h, struct hardlink *e)
 	free(e->dst_path);
 	free(e);
 	h->n--;
+}
+
+void hardlinks_seen(struct hardlinks *h, struct hardlink *e)
+{
+	if (e->left > 1) {
+		e->left--;
+		return;
+	}
+	/* Every source link is done: free the memory now, so the map only
+	 * holds groups still open. */
+	hardlinks_drop(h, e);
 }
 
 void hardlinks_free(struct hardlinks *h)

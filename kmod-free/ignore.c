@@ -85,6 +85,14 @@ static int push_tok(struct ignore_pattern *p, size_t *cap, struct tok t)
 	return 0;
 }
 
+static int push_kind(struct ignore_pattern *p, size_t *cap,
+		     enum tok_kind kind)
+{
+	struct tok t = { .kind = kind };
+
+	return push_tok(p, cap, t);
+}
+
 static int push_range(struct ignore_pattern *p, size_t *cap, uint32_t lo,
 		      uint32_t hi)
 {
@@ -186,26 +194,22 @@ static int compile_pattern(struct ignore_pattern *p)
 					if (p->kind == MATCH_EXACT) {
 						p->kind = MATCH_PREFIX;
 					} else {
-						err = push_tok(p, &tcap,
-							(struct tok){ .kind =
-							TOK_DSTAR_END });
+						err = push_kind(p, &tcap,
+								TOK_DSTAR_END);
 						p->kind = MATCH_REGEXP;
 					}
 				} else {
-					err = push_tok(p, &tcap, (struct tok){
-						.kind = TOK_DSTAR });
+					err = push_kind(p, &tcap, TOK_DSTAR);
 					p->kind = MATCH_REGEXP;
 				}
 				if (iter == 0)
 					p->kind = MATCH_SUFFIX;
 			} else {
-				err = push_tok(p, &tcap, (struct tok){
-					.kind = TOK_STAR });
+				err = push_kind(p, &tcap, TOK_STAR);
 				p->kind = MATCH_REGEXP;
 			}
 		} else if (ch == '?') {
-			err = push_tok(p, &tcap,
-				       (struct tok){ .kind = TOK_QMARK });
+			err = push_kind(p, &tcap, TOK_QMARK);
 			p->kind = MATCH_REGEXP;
 		} else if (ch == '\\') {
 			/* An escaped rune; a lone final '\' stays as it is. */
@@ -226,8 +230,7 @@ static int compile_pattern(struct ignore_pattern *p)
 			err = push_tok(p, &tcap, lit);
 		} else if (ch == '^') {
 			/* Not escaped by patternmatcher: a regexp anchor. */
-			err = push_tok(p, &tcap,
-				       (struct tok){ .kind = TOK_BOL });
+			err = push_kind(p, &tcap, TOK_BOL);
 		} else {
 			lit.rune = ch;
 			err = push_tok(p, &tcap, lit);

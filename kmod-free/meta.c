@@ -27,6 +27,14 @@ static struct meta_want meta_want(const struct stagecp_ctx *c,
 	};
 }
 
+bool meta_changes(const struct stagecp_ctx *c, const struct stat *sst)
+{
+	struct meta_want want = meta_want(c, sst);
+
+	return want.uid != sst->st_uid || want.gid != sst->st_gid ||
+	       want.mode != (sst->st_mode & 07777);
+}
+
 static int set_owner(struct stagecp_ctx *c, const struct meta_want *want,
 		     const struct node *dst, const struct meta_now *now,
 		     const char *path, bool *changed)
@@ -36,7 +44,7 @@ static int set_owner(struct stagecp_ctx *c, const struct meta_want *want,
 	*changed = false;
 	if (want->uid == now->uid && want->gid == now->gid)
 		return 0;
-	if (c->chown_failed)
+	if (engine_flag(&c->chown_failed))
 		return 0;
 	if (dst->fd >= 0)
 		r = sys_fchown(dst->fd, want->uid, want->gid);
@@ -48,9 +56,10 @@ static int set_owner(struct stagecp_ctx *c, const struct meta_want *want,
 	 * for a user: say so once, not once per file.
 	 */
 	if (r == -EPERM && c->euid != 0) {
-		c->chown_failed = true;
-		report(c, path, "keep ownership (entries stay owned by the "
-		       "caller)", r, true);
+		if (!__atomic_exchange_n(&c->chown_failed, true,
+					 __ATOMIC_RELAXED))
+			report(c, path, "keep ownership (entries stay owned "
+			       "by the caller)", r, true);
 		return 0;
 	}
 	if (r < 0) {

@@ -31,6 +31,9 @@ int meta_apply(struct stagecp_ctx *c, const struct stat *sst,
 	       const struct node *src, const struct node *dst,
 	       const struct meta_now *now, const char *path);
 
+/* Whether the copy gives an entry other owner or mode bits than sst's. */
+bool meta_changes(const struct stagecp_ctx *c, const struct stat *sst);
+
 /* Only the times (the top directory of a copy keeps its own owner and
  * mode but takes the source's times, as BuildKit does). */
 int meta_apply_times(struct stagecp_ctx *c, const struct stat *sst,

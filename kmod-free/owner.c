@@ -203,8 +203,8 @@ static int lookup_failed(int r, const char *kind, const char *name,
 int owner_resolve(const struct owner_spec *spec, FILE *passwd, FILE *group,
 		  uid_t *uid, gid_t *gid, char *errbuf, size_t errlen)
 {
-	uid_t u;
-	gid_t g;
+	uid_t u = 0;
+	gid_t g = 0;
 	int r;
 
 	if (spec->user.name) {

@@ -17,8 +17,9 @@
  *	a:b:c		user a, group named "b:c"
  *	99999999999	too big for int32: a name
  * Names are looked up with fgetpwent_r()/fgetgrent_r(): the first entry
- * with that name wins; lines libc cannot parse are skipped (Go's parser
- * reads a garbled id as 0 instead).
+ * with that name wins.  libc skips '#' comment lines and lines it cannot
+ * parse; Go's parser (moby/sys/user) would read a garbled id as 0, and a
+ * passwd line starting with '#' as a user of that name.
  *
  * The lookup reads the destination root as it was before the copy; the
  * caller opens /etc/passwd and /etc/group inside that root and hands over

@@ -186,12 +186,12 @@ int resolve_open(struct stagecp_ctx *c, int rootfd, const char *clean,
 		rel = ".";
 		how.flags &= ~(uint64_t)O_NOFOLLOW;
 	}
-	if (c->no_openat2)
+	if (engine_flag(&c->no_openat2))
 		return open_by_components(rootfd, clean, flags);
 	for (int i = 0; i < RESOLVE_EAGAIN_TRIES && r == -EAGAIN; i++)
 		r = sys_openat2(rootfd, rel, &how);
 	if (r == -ENOSYS) {
-		c->no_openat2 = true;
+		engine_set_flag(&c->no_openat2);
 		return open_by_components(rootfd, clean, flags);
 	}
 	return r;

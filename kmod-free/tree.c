@@ -1,54 +1,73 @@
 // SPDX-License-Identifier: MIT
-/* Copying entries and whole trees by directory fd: see tree.h. */
+/*
+ * Copying whole trees by directory fd, with worker threads: see tree.h.
+ *
+ * Every directory is a task in a queue shared by the workers.  A worker
+ * takes a task, makes its destination directory, copies its files,
+ * symlinks and nodes itself, and queues a task for each subdirectory.  A
+ * directory's metadata is applied when its last task reference goes: its
+ * own listing, plus one per subdirectory not yet finished.  The queue is
+ * last in, first out, so the walk runs depth first and few directories are
+ * open at once; a queued task holds no fd until a worker takes it.
+ */
 #include "tree.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 
 #include "dirnames.h"
 #include "engine.h"
 #include "filter.h"
 #include "meta.h"
 #include "pathbuf.h"
-#include "remove.h"
-#include "resolve.h"
 #include "sys.h"
 
-/* One directory being copied: the walker's stack frame. */
-struct frame {
-	struct src_ent src;
-	struct dst_dir dst;
-	struct meta_now dnow;	/* the destination dir before its metadata */
+/* One directory of the copy. */
+struct dir_task {
+	struct dir_task *parent;	/* NULL for the top */
+	struct dir_task *next;		/* in the queue */
+	unsigned int refs;		/* under run->lock */
 	bool top;		/* top of a directory copy: times only */
 	/*
 	 * Walked only for what the filter keeps below it: the destination
-	 * directory is made when the first such entry is copied.
+	 * directory is made when the first such entry is copied (under
+	 * run->materialize).
 	 */
 	bool pending;
-	const char *name;	/* in the parent's names, for a pending dir */
+	bool opened;		/* the source directory is open */
+	char *name;		/* in the parent */
+	char *spath;		/* inside the source root, for messages */
+	char *dpath;		/* inside the destination root */
+	struct src_ent src;
+	struct dst_dir dst;
+	struct meta_now dnow;	/* the destination dir before its metadata */
 	struct filter_state fstate;
-	struct dir_names names;
-	size_t next;
-	size_t spath_old;	/* path lengths to restore when done */
-	size_t dpath_old;
-	size_t dpath_len;	/* the length of this directory's own path */
 };
 
-struct walk {
+/* One tree copy: the queue and what the workers share. */
+struct tree_run {
 	struct stagecp_ctx *c;
 	const struct filter *filter;	/* NULL: everything is copied */
 	size_t rel_off;		/* where the filter's relative path starts */
-	struct frame *stack;
-	size_t depth;
-	size_t cap;
-	struct pathbuf spath;
-	struct pathbuf dpath;
+	pthread_mutex_t lock;	/* the queue, task references, err */
+	pthread_cond_t wake;	/* a task was queued, or the run is over */
+	pthread_mutex_t materialize;
+	struct dir_task *queue;
+	unsigned int busy;	/* workers holding a task */
+	int err;		/* the first error */
 };
+
+static void run_error(struct tree_run *run, int r)
+{
+	pthread_mutex_lock(&run->lock);
+	if (!run->err)
+		run->err = r;
+	pthread_mutex_unlock(&run->lock);
+}
 
 /*
  * Open a name of a source directory: the kernel refuses symlinks and mount
@@ -65,11 +84,11 @@ static int open_beneath(struct stagecp_ctx *c, int dirfd, const char *name,
 	struct stat st;
 	int fd, r;
 
-	if (!c->no_openat2) {
+	if (!engine_flag(&c->no_openat2)) {
 		fd = sys_openat2(dirfd, name, &how);
 		if (fd != -ENOSYS)
 			return fd;
-		c->no_openat2 = true;
+		engine_set_flag(&c->no_openat2);
 	}
 	/* Without openat2 a different st_dev is the mount check we have. */
 	fd = sys_openat(dirfd, name, flags | SYS_O_BASE, 0);
@@ -85,36 +104,35 @@ static int open_beneath(struct stagecp_ctx *c, int dirfd, const char *name,
 	return fd;
 }
 
-/* Look at one name of a source directory and open it if it has data. */
-static int src_ent_open(struct walk *w, struct frame *f, unsigned char type,
-			const char *name, struct src_ent *s)
+/*
+ * Look at one name of a source directory that is not a directory, and open
+ * it if it is a regular file.  getdents' d_type saves a stat for files.
+ */
+static int src_ent_open(struct stagecp_ctx *c, const struct dir_task *t,
+			unsigned char type, const char *name, const char *path,
+			struct src_ent *s)
 {
-	struct stagecp_ctx *c = w->c;
-	int sfd = f->src.fd;
+	int sfd = t->src.fd;
 	struct stat st;
 	int r;
 
 	s->fd = -1;
-	s->path = w->spath.s;
+	s->path = path;
 	s->x = (struct node){ .fd = -1, .dirfd = sfd, .name = name,
 			      .at_flags = AT_SYMLINK_NOFOLLOW };
-	/* getdents' d_type saves a stat for files and directories. */
-	if (type != DT_REG && type != DT_DIR) {
+	if (type != DT_REG) {
 		r = sys_fstatat(sfd, name, &s->st, AT_SYMLINK_NOFOLLOW);
 		if (r < 0)
 			return r;
-		if (!S_ISREG(s->st.st_mode) && !S_ISDIR(s->st.st_mode))
+		if (!S_ISREG(s->st.st_mode))
 			return 0;
-		type = S_ISREG(s->st.st_mode) ? DT_REG : DT_DIR;
 	}
-	r = open_beneath(c, sfd, name,
-			 type == DT_DIR ? O_RDONLY | O_DIRECTORY | O_NOCTTY
-					: SYS_O_SRC, f->src.st.st_dev);
+	r = open_beneath(c, sfd, name, SYS_O_SRC, t->src.st.st_dev);
 	if (r < 0)
 		return r;
 	s->fd = r;
 	r = sys_fstat(s->fd, &st);
-	if (r == 0 && (type == DT_REG) != !!S_ISREG(st.st_mode))
+	if (r == 0 && !S_ISREG(st.st_mode))
 		r = -ESTALE;	/* replaced between readdir and open */
 	if (r < 0) {
 		sys_close(s->fd);
@@ -126,296 +144,383 @@ static int src_ent_open(struct walk *w, struct frame *f, unsigned char type,
 	return 0;
 }
 
-static int walk_push_dir(struct walk *w, struct src_ent *s, int dfd,
-			 const struct meta_now *dnow, bool top,
-			 const struct filter_state *fstate)
+/* An entry that is gone, replaced or behind a mount is skipped, not an
+ * error; returns 0 for those after the warning, else r. */
+static int skip_changed(struct stagecp_ctx *c, const char *path, int r)
 {
-	struct frame *f;
-	int r;
+	if (r == -ENOENT || r == -ESTALE) {
+		/* Gone or replaced since readdir: skip it, never follow. */
+		report(c, path, "changed during the copy, skipped", r, true);
+		return 0;
+	}
+	if (r == -EXDEV) {
+		report_msg(c, path, "copy", "mount point not crossed, skipped",
+			   true);
+		return 0;
+	}
+	report(c, path, "open", r, false);
+	return r;
+}
 
-	if (w->depth == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		struct frame *st = realloc(w->stack, cap * sizeof(*st));
+static void task_free(struct dir_task *t)
+{
+	filter_state_free(&t->fstate);
+	free(t->name);
+	free(t->spath);
+	free(t->dpath);
+	free(t);
+}
 
-		if (!st)
-			return -ENOMEM;
-		w->stack = st;
-		w->cap = cap;
+/*
+ * Make the destination directories of t and its pending ancestors, top
+ * down, before the first entry below them is copied.  A task only ever
+ * goes from pending to made, so a task seen made needs no lock.
+ */
+static int materialize(struct tree_run *run, struct dir_task *t)
+{
+	int r = 0;
+
+	if (!__atomic_load_n(&t->pending, __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_mutex_lock(&run->materialize);
+	while (r == 0 && t->pending) {
+		/* The top is never pending: every pending task has a parent. */
+		struct dir_task *x = t;
+		int fd;
+
+		while (x->parent->pending)
+			x = x->parent;
+		fd = entry_make_dir(run->c, &x->src, &x->parent->dst, x->name,
+				    x->dpath, &x->dnow);
+		r = fd < 0 ? fd : dst_dir_init(run->c, &x->dst, fd, x->dpath);
+		if (fd >= 0 && r < 0)
+			sys_close(fd);
+		if (r == 0)
+			__atomic_store_n(&x->pending, false, __ATOMIC_RELEASE);
 	}
-	f = &w->stack[w->depth];
-	memset(f, 0, sizeof(*f));
-	f->src = *s;
-	f->dnow = *dnow;
-	f->top = top;
-	f->pending = dfd < 0;
-	f->fstate = *fstate;
-	f->dpath_len = w->dpath.len;
-	f->dst.fd = -1;
-	r = f->pending ? 0 : dst_dir_init(w->c, &f->dst, dfd, w->dpath.s);
-	if (r == 0) {
-		r = dir_names_read(&f->names, s->fd);
-		if (r < 0)
-			report(w->c, w->spath.s, "read directory", r, false);
+	pthread_mutex_unlock(&run->materialize);
+	return r;
+}
+
+/* All of a directory's entries are done: its metadata, then close it. */
+static void finish_dir(struct tree_run *run, struct dir_task *t)
+{
+	struct node dst = { .fd = t->dst.fd };
+
+	if (t->opened && !t->pending) {
+		if (t->top)
+			meta_apply_times(run->c, &t->src.st, &dst, t->dpath);
+		else
+			meta_apply(run->c, &t->src.st, &t->src.x, &dst,
+				   &t->dnow, t->dpath);
 	}
-	if (r < 0) {
-		dir_names_free(&f->names);
-		return r;
+	if (t->dst.fd >= 0)
+		sys_close(t->dst.fd);
+	if (t->src.fd >= 0)
+		sys_close(t->src.fd);
+}
+
+/* Drop one reference of t; the last one finishes it, then its parent. */
+static void task_release(struct tree_run *run, struct dir_task *t)
+{
+	while (t) {
+		struct dir_task *parent = t->parent;
+		unsigned int left;
+
+		pthread_mutex_lock(&run->lock);
+		left = --t->refs;
+		pthread_mutex_unlock(&run->lock);
+		if (left)
+			return;
+		finish_dir(run, t);
+		task_free(t);
+		t = parent;
 	}
-	w->depth++;
+}
+
+static void task_queue(struct tree_run *run, struct dir_task *t)
+{
+	pthread_mutex_lock(&run->lock);
+	if (t->parent)
+		t->parent->refs++;
+	t->next = run->queue;
+	run->queue = t;
+	pthread_cond_signal(&run->wake);
+	pthread_mutex_unlock(&run->lock);
+}
+
+/* A subdirectory found in t's listing becomes a task of its own. */
+static int queue_subdir(struct tree_run *run, struct dir_task *t,
+			const char *name, const char *spath, const char *dpath,
+			bool pending, struct filter_state *fstate)
+{
+	struct dir_task *sub = calloc(1, sizeof(*sub));
+
+	if (!sub)
+		return -ENOMEM;
+	sub->parent = t;
+	sub->refs = 1;
+	sub->pending = pending;
+	sub->name = strdup(name);
+	sub->spath = strdup(spath);
+	sub->dpath = strdup(dpath);
+	sub->src.fd = sub->dst.fd = -1;
+	sub->fstate = *fstate;
+	memset(fstate, 0, sizeof(*fstate));	/* now the task's */
+	if (!sub->name || !sub->spath || !sub->dpath) {
+		task_free(sub);
+		return -ENOMEM;
+	}
+	task_queue(run, sub);
 	return 0;
 }
 
-/* All children are done: the directory's own metadata, then close it. */
-static void walk_pop_dir(struct walk *w)
-{
-	struct frame *f = &w->stack[w->depth - 1];
-	struct node dst = { .fd = f->dst.fd };
-
-	if (f->pending)
-		;	/* nothing below it was copied: it was never made */
-	else if (f->top)
-		meta_apply_times(w->c, &f->src.st, &dst, w->dpath.s);
-	else
-		meta_apply(w->c, &f->src.st, &f->src.x, &dst, &f->dnow,
-			   w->dpath.s);
-	if (f->dst.fd >= 0)
-		sys_close(f->dst.fd);
-	sys_close(f->src.fd);
-	filter_state_free(&f->fstate);
-	dir_names_free(&f->names);
-	pathbuf_pop(&w->spath, f->spath_old);
-	pathbuf_pop(&w->dpath, f->dpath_old);
-	w->depth--;
-}
-
 /*
- * Make the destination directories of the pending frames, top down, before
- * the first entry below them is copied.  dpath holds the path of the entry
- * being copied: each frame's own path is a prefix of it.
+ * Open a subdirectory task's source and, unless it waits for the filter,
+ * make its destination.  It is opened only now, beneath its parent (which
+ * stays open until all its subdirectories are done).
  */
-static int walk_materialize(struct walk *w)
+static int open_task(struct tree_run *run, struct worker *w,
+		     struct dir_task *t)
 {
-	size_t i = w->depth;
-	int r = 0;
+	struct stagecp_ctx *c = run->c;
+	struct dir_task *p = t->parent;
+	int fd, r;
 
-	while (i > 0 && w->stack[i - 1].pending)
-		i--;
-	for (; r == 0 && i < w->depth; i++) {
-		struct frame *f = &w->stack[i];
-		char saved = w->dpath.s[f->dpath_len];
-		int fd;
-
-		w->dpath.s[f->dpath_len] = '\0';
-		fd = entry_make_dir(w->c, &f->src, &w->stack[i - 1].dst,
-				   f->name, w->dpath.s, &f->dnow);
-		r = fd < 0 ? fd : dst_dir_init(w->c, &f->dst, fd, w->dpath.s);
-		w->dpath.s[f->dpath_len] = saved;
-		if (fd >= 0 && r < 0)
-			sys_close(fd);
-		f->pending = r < 0;
+	fd = open_beneath(c, p->src.fd, t->name,
+			  O_RDONLY | O_DIRECTORY | O_NOCTTY, p->src.st.st_dev);
+	if (fd < 0)
+		return skip_changed(c, t->spath, fd) ?: -ECANCELED;
+	t->src.fd = fd;
+	t->src.path = t->spath;
+	t->src.x = (struct node){ .fd = fd, .dirfd = p->src.fd,
+				  .name = t->name,
+				  .at_flags = AT_SYMLINK_NOFOLLOW };
+	r = sys_fstat(fd, &t->src.st);
+	if (r < 0) {
+		report(c, t->spath, "stat", r, false);
+		return r;
 	}
-	return r;
-}
-
-/* A directory entry: make its destination (or defer it) and push it. */
-static int enter_dir(struct walk *w, struct src_ent *s,
-		     const struct dst_dir *d, const char *name, bool pending,
-		     const struct filter_state *fstate)
-{
-	struct meta_now now = { 0 };
-	int r, dfd = -1;
-
-	if (!pending) {
-		dfd = entry_make_dir(w->c, s, d, name, w->dpath.s, &now);
-		if (dfd < 0)
-			return dfd;
-	}
-	r = walk_push_dir(w, s, dfd, &now, false, fstate);
-	if (r < 0 && dfd >= 0)
-		sys_close(dfd);
-	if (r == 0)
-		w->stack[w->depth - 1].name = name;
+	t->opened = true;
+	if (t->pending)
+		return 0;
+	r = materialize(run, p);
+	if (r < 0)
+		return r;
+	fd = entry_make_dir(c, &t->src, &p->dst, t->name, t->dpath, &t->dnow);
+	if (fd < 0)
+		return fd;
+	r = dst_dir_init(c, &t->dst, fd, t->dpath);
+	if (r < 0)
+		sys_close(fd);
 	return r;
 }
 
 /*
- * What the filter says of an entry.  The walk's relative path starts after
- * the copied source's own path.
+ * What the filter says of an entry; its path relative to the copied source
+ * starts at run->rel_off of its source path.
  */
-static enum filter_verdict walk_filter(struct walk *w, const struct frame *f,
-				       unsigned char type, const char *name,
-				       struct filter_state *fstate)
+static enum filter_verdict check_filter(struct tree_run *run,
+					const struct dir_task *t,
+					const char *spath, bool is_dir,
+					struct filter_state *fstate)
 {
-	struct stat st;
-	bool is_dir = type == DT_DIR;
-
-	if (!w->filter)
+	if (!run->filter)
 		return FILTER_COPY;
-	if (type == DT_UNKNOWN &&
-	    sys_fstatat(f->src.fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		is_dir = S_ISDIR(st.st_mode);
-	return filter_check(w->filter, w->spath.s + w->rel_off, is_dir,
-			    &f->fstate, fstate);
+	return filter_check(run->filter, spath + run->rel_off, is_dir,
+			    &t->fstate, fstate);
 }
 
-/* Copy the entry of the top frame at w->spath, w->dpath. */
-static int walk_entry(struct walk *w, struct frame *f, unsigned char type,
-		      const char *name, size_t sold, size_t dold)
+/* One entry of t's listing: a subdirectory is queued, the rest copied. */
+static int copy_entry(struct tree_run *run, struct worker *w,
+		      struct dir_task *t, const char *ent,
+		      const struct pathbuf *spath, const struct pathbuf *dpath)
 {
-	struct stagecp_ctx *c = w->c;
+	struct stagecp_ctx *c = run->c;
+	const char *name = dir_names_name(ent);
+	unsigned char type = dir_names_type(ent);
 	struct filter_state fstate = { 0 };
-	enum filter_verdict v = walk_filter(w, f, type, name, &fstate);
+	enum filter_verdict v;
 	struct src_ent s;
+	struct stat st;
 	int r;
 
-	if (v == FILTER_SKIP)
-		goto free_state;
-	r = src_ent_open(w, f, type, name, &s);
-	if (r == -ENOENT || r == -ESTALE) {
-		/* Gone or replaced since readdir: skip it, never follow. */
-		report(c, w->spath.s, "changed during the copy, skipped", r,
-		       true);
-		goto free_state;
+	if (type == DT_UNKNOWN) {
+		r = sys_fstatat(t->src.fd, name, &st, AT_SYMLINK_NOFOLLOW);
+		if (r < 0)
+			return skip_changed(c, spath->s, r);
+		type = S_ISDIR(st.st_mode) ? DT_DIR : DT_UNKNOWN;
 	}
-	if (r == -EXDEV) {
-		report_msg(c, w->spath.s, "copy",
-			   "mount point not crossed, skipped", true);
-		goto free_state;
+	v = check_filter(run, t, spath->s, type == DT_DIR, &fstate);
+	if (v == FILTER_SKIP) {
+		filter_state_free(&fstate);
+		return 0;
 	}
-	if (r < 0) {
-		report(c, w->spath.s, "open", r, false);
+	if (type == DT_DIR) {
+		r = queue_subdir(run, t, name, spath->s, dpath->s,
+				 v == FILTER_TRAVERSE, &fstate);
 		filter_state_free(&fstate);
 		return r;
 	}
-	if (v == FILTER_TRAVERSE && !S_ISDIR(s.st.st_mode))
-		goto close_src;	/* only directories are walked through */
-	if (v == FILTER_COPY) {
-		r = walk_materialize(w);
-		if (r < 0)
-			goto close_src;
-		f = &w->stack[w->depth - 1];
-	}
+	filter_state_free(&fstate);
+	if (v == FILTER_TRAVERSE)
+		return 0;	/* only directories are walked through */
+	r = src_ent_open(c, t, type, name, spath->s, &s);
+	if (r < 0)
+		return skip_changed(c, spath->s, r);
 	if (S_ISDIR(s.st.st_mode)) {
-		/* Both frames may move when the stack grows: keep a copy. */
-		struct dst_dir d = f->dst;
-
-		r = enter_dir(w, &s, &d, name, v == FILTER_TRAVERSE, &fstate);
-		if (r == 0) {
-			w->stack[w->depth - 1].spath_old = sold;
-			w->stack[w->depth - 1].dpath_old = dold;
-			return 1;	/* the paths and the state stay */
-		}
+		/* A directory swapped in since readdir: not followed. */
+		r = skip_changed(c, spath->s, -ESTALE);
 		goto close_src;
 	}
-	r = entry_copy(c, &s, &f->dst, name, w->dpath.s);
+	r = materialize(run, t);
+	if (r == 0)
+		r = entry_copy(w, &s, &t->dst, name, dpath->s);
 close_src:
 	if (s.fd >= 0)
 		sys_close(s.fd);
-	filter_state_free(&fstate);
 	return r;
-free_state:
-	filter_state_free(&fstate);
-	return 0;
 }
 
-/* Take the next name of the top frame; false when it has none left. */
-static bool walk_step(struct walk *w, int *err)
+/* List t and copy or queue each of its entries. */
+static void copy_dir(struct tree_run *run, struct worker *w,
+		     struct dir_task *t)
 {
-	struct frame *f = &w->stack[w->depth - 1];
-	const char *ent;
-	size_t sold, dold;
-	int r;
+	struct stagecp_ctx *c = run->c;
+	struct dir_names names = { 0 };
+	struct pathbuf spath = { 0 }, dpath = { 0 };
+	int r = 0;
 
-	if (f->next == f->names.n)
-		return false;
-	if (engine_cancelled(w->c)) {
-		/* Stop here: the directories still open get their metadata
-		 * as the stack unwinds, and nothing new is made. */
-		f->next = f->names.n;
-		return true;
+	if (!t->top)
+		r = open_task(run, w, t);
+	if (r == 0) {
+		r = dir_names_read(&names, t->src.fd);
+		if (r < 0)
+			report(c, t->spath, "read directory", r, false);
 	}
-	ent = f->names.v[f->next++];
-	if (pathbuf_push(&w->spath, dir_names_name(ent), &sold) < 0 ||
-	    pathbuf_push(&w->dpath, dir_names_name(ent), &dold) < 0) {
-		report(w->c, w->spath.s, "copy", -ENOMEM, false);
-		*err = -ENOMEM;
-		return true;
+	if (r == 0 && (pathbuf_set(&spath, t->spath) < 0 ||
+		       pathbuf_set(&dpath, t->dpath) < 0))
+		r = -ENOMEM;
+	for (size_t i = 0; r >= 0 && i < names.n; i++) {
+		size_t sold, dold;
+		int e;
+
+		/* Stop: the open directories still get their metadata. */
+		if (engine_cancelled(c))
+			break;
+		if (pathbuf_push(&spath, dir_names_name(names.v[i]), &sold) < 0 ||
+		    pathbuf_push(&dpath, dir_names_name(names.v[i]), &dold) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		e = copy_entry(run, w, t, names.v[i], &spath, &dpath);
+		if (e < 0)
+			run_error(run, e);
+		pathbuf_pop(&spath, sold);
+		pathbuf_pop(&dpath, dold);
 	}
-	r = walk_entry(w, f, dir_names_type(ent), dir_names_name(ent), sold,
-		       dold);
-	if (r == 1)
-		return true;
-	if (r < 0 && !*err)
-		*err = r;
-	pathbuf_pop(&w->spath, sold);
-	pathbuf_pop(&w->dpath, dold);
-	return true;
+	if (r == -ENOMEM)
+		report(c, t->spath, "copy", r, false);
+	if (r < 0 && r != -ECANCELED)
+		run_error(run, r);
+	pathbuf_free(&spath);
+	pathbuf_free(&dpath);
+	dir_names_free(&names);
 }
 
-static int walk_run(struct walk *w)
+/* A worker: take tasks until the queue is empty and nobody can add more. */
+static void *worker_main(void *arg)
 {
-	int err = 0;
+	struct tree_run *run = arg;
+	struct worker w = { .c = run->c };
 
-	while (w->depth) {
-		if (!walk_step(w, &err))
-			walk_pop_dir(w);
+	for (;;) {
+		struct dir_task *t;
+
+		pthread_mutex_lock(&run->lock);
+		while (!run->queue && run->busy)
+			pthread_cond_wait(&run->wake, &run->lock);
+		t = run->queue;
+		if (!t) {
+			pthread_cond_broadcast(&run->wake);
+			pthread_mutex_unlock(&run->lock);
+			break;
+		}
+		run->queue = t->next;
+		run->busy++;
+		pthread_mutex_unlock(&run->lock);
+		copy_dir(run, &w, t);
+		task_release(run, t);
+		pthread_mutex_lock(&run->lock);
+		if (--run->busy == 0 && !run->queue)
+			pthread_cond_broadcast(&run->wake);
+		pthread_mutex_unlock(&run->lock);
 	}
-	return err;
+	worker_free(&w);
+	return NULL;
 }
 
-static void walk_free(struct walk *w)
+/* Run the workers: this thread is one of them. */
+static void run_workers(struct tree_run *run, unsigned int jobs)
 {
-	free(w->stack);
-	pathbuf_free(&w->spath);
-	pathbuf_free(&w->dpath);
-}
+	pthread_t *tids = jobs > 1 ? calloc(jobs - 1, sizeof(*tids)) : NULL;
+	unsigned int started = 0;
 
-static int walk_init(struct walk *w, struct stagecp_ctx *c,
-		     const struct filter *filter, const char *spath,
-		     const char *dpath)
-{
-	memset(w, 0, sizeof(*w));
-	w->c = c;
-	w->filter = filter;
-	/* Relative paths skip the source's path and the slash after it. */
-	w->rel_off = strlen(spath) + (strcmp(spath, "/") != 0);
-	if (pathbuf_set(&w->spath, spath) < 0 ||
-	    pathbuf_set(&w->dpath, dpath) < 0) {
-		walk_free(w);
-		return -ENOMEM;
+	for (unsigned int i = 0; tids && i < jobs - 1; i++) {
+		if (pthread_create(&tids[i], NULL, worker_main, run) != 0)
+			break;	/* fewer workers: slower, not wrong */
+		started++;
 	}
-	return 0;
+	worker_main(run);
+	for (unsigned int i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
 }
 
 int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
 		       const struct dst_dir *d, const char *dpath,
 		       const struct filter *filter)
 {
-	struct meta_now unused = { 0 };
-	struct filter_state top = { 0 };
-	struct walk w;
-	int r, dfd;
+	struct tree_run run = {
+		.c = c,
+		.filter = filter,
+		/* Relative paths skip the source's path and its slash. */
+		.rel_off = strlen(s->path) + (strcmp(s->path, "/") != 0),
+	};
+	struct dir_task *top = calloc(1, sizeof(*top));
+	int r;
 
-	r = walk_init(&w, c, filter, s->path, dpath);
-	if (r < 0)
+	if (!top)
+		return -ENOMEM;
+	top->refs = 1;
+	top->top = true;
+	top->opened = true;
+	top->spath = strdup(s->path);
+	top->dpath = strdup(dpath);
+	top->src = *s;
+	top->src.path = top->spath;
+	/* The run closes what it is given: hand it its own fd. */
+	top->dst = *d;
+	top->dst.fd = sys_dup(d->fd);
+	if (!top->spath || !top->dpath || top->dst.fd < 0) {
+		r = top->dst.fd < 0 ? top->dst.fd : -ENOMEM;
+		report(c, dpath, "copy", r, false);
+		if (top->dst.fd >= 0)
+			sys_close(top->dst.fd);
+		top->src.fd = -1;	/* still the caller's */
+		task_free(top);
 		return r;
-	/* The walk closes what it is given: hand it its own fds. */
-	dfd = sys_dup(d->fd);
-	if (dfd < 0) {
-		r = dfd;
-		report(c, dpath, "dup", r, false);
-		goto free_walk;
 	}
+	s->fd = -1;		/* now the run's */
 	if (filter)
-		filter_start(filter, &top);
-	r = walk_push_dir(&w, s, dfd, &unused, true, &top);
-	if (r < 0) {
-		sys_close(dfd);
-		goto free_walk;
-	}
-	s->fd = -1;		/* now owned by the walk */
-	r = walk_run(&w);
-free_walk:
-	walk_free(&w);
-	return r;
+		filter_start(filter, &top->fstate);
+	pthread_mutex_init(&run.lock, NULL);
+	pthread_mutex_init(&run.materialize, NULL);
+	pthread_cond_init(&run.wake, NULL);
+	task_queue(&run, top);
+	run_workers(&run, c->jobs);
+	pthread_cond_destroy(&run.wake);
+	pthread_mutex_destroy(&run.materialize);
+	pthread_mutex_destroy(&run.lock);
+	return run.err;
 }

@@ -170,7 +170,8 @@ void cli_print_stats(const struct stagecp_stats *st)
 
 static const char *strategy_name(enum stagecp_strategy s)
 {
-	static const char *const names[] = { "auto", "clone", "copy", "rw" };
+	static const char *const names[] = { "auto", "clone", "copy", "rw",
+					     "hardlink" };
 
 	return (unsigned int)s < sizeof(names) / sizeof(names[0]) ? names[s]
 								  : "?";

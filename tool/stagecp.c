@@ -55,6 +55,7 @@ static const struct option long_opts[] = {
 	{ "stage", required_argument, NULL, OPT_STAGE },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "atomic", no_argument, NULL, OPT_ATOMIC },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -95,10 +96,14 @@ static void usage(FILE *f)
 	      "(a/./b keeps b)\n"
 	      "  --link             copy as into an empty layer, then merge "
 	      "(COPY --link)\n"
-	      "  --strategy=auto|clone|copy|rw\n"
+	      "  --strategy=auto|clone|copy|rw|hardlink\n"
 	      "                     data mover: auto tries clone, then "
 	      "copy_file_range, then\n"
-	      "                     read/write; the others force one\n"
+	      "                     read/write; the others force one "
+	      "(hardlink: only for a\n"
+	      "                     source that is never written again)\n"
+	      "  -j, --jobs=N       worker threads (default: one per online "
+	      "CPU)\n"
 	      "      --atomic       write each file under a temporary name, "
 	      "then rename it\n"
 	      "  -f, --file=FILE    (exec) read COPY instructions from FILE\n"
@@ -128,6 +133,7 @@ static int parse_strategy(const char *s, enum stagecp_strategy *out)
 		{ "clone", STAGECP_STRATEGY_CLONE },
 		{ "copy", STAGECP_STRATEGY_COPY },
 		{ "rw", STAGECP_STRATEGY_RW },
+		{ "hardlink", STAGECP_STRATEGY_HARDLINK },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -136,9 +142,23 @@ static int parse_strategy(const char *s, enum stagecp_strategy *out)
 			return 0;
 		}
 	}
-	fprintf(stderr, "stagecp: --strategy: unknown strategy '%s' (auto, "
-		"clone, copy, rw)\n", s);
+	fprintf(stderr, "stagecp: --strategy=%s: unknown strategy (auto, "
+		"clone, copy, rw, hardlink)\n", s);
 	return -EINVAL;
+}
+
+static int parse_jobs(const char *s, unsigned int *out)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+
+	if (*s < '0' || *s > '9' || *end || n < 1 || n > 1024) {
+		fprintf(stderr, "stagecp: --jobs=%s: expected a number from 1 "
+			"to 1024\n", s);
+		return -EINVAL;
+	}
+	*out = (unsigned int)n;
+	return 0;
 }
 
 static int add_stage(struct cli *cli, const char *arg)
@@ -221,6 +241,8 @@ static int parse_option(struct cli *cli, int ch, const char **file)
 	case OPT_ATOMIC:
 		cli->opt.flags |= STAGECP_F_ATOMIC;
 		return 0;
+	case 'j':
+		return parse_jobs(optarg, &cli->opt.jobs);
 	case 'v':
 		cli->verbose = true;
 		return 0;
@@ -253,7 +275,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, bool exec,
 	cli->opt.excludes = cli->excludes;
 	/* Our own messages, not getopt's: they would name argv[0]. */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":vqf:", long_opts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, ":vqf:j:", long_opts, NULL)) !=
 	       -1) {
 		if (ch == 'f' && !exec)
 			ch = '?';

@@ -6,7 +6,9 @@
  * links it.  The engine never prints and keeps no global mutable state: every
  * piece of state lives in a struct stagecp_ctx, so two contexts can run in
  * one process at once.  A single context is not thread-safe: call it from
- * one thread at a time.
+ * one thread at a time.  Inside stagecp_copy() the engine runs its own
+ * worker threads (stagecp_options.jobs); the callbacks are then called from
+ * those threads, one call at a time.
  *
  * Return values: functions that act return 0 on success and a negative errno
  * on failure.  Functions that answer a question return bool.
@@ -69,6 +71,15 @@ enum stagecp_strategy {
 	STAGECP_STRATEGY_CLONE,
 	STAGECP_STRATEGY_COPY,		/* copy_file_range only */
 	STAGECP_STRATEGY_RW,		/* read/write only */
+	/*
+	 * For an immutable source snapshot (a committed build stage): a
+	 * regular file whose owner and mode the copy would not change is
+	 * linked (linkat) into the destination, sharing the source's inode;
+	 * the others go through the AUTO ladder.  The source must never be
+	 * written in place afterwards, or the destination changes with it.
+	 * Source and destination must be one filesystem.
+	 */
+	STAGECP_STRATEGY_HARDLINK,
 };
 
 /* The kinds of entry the engine reports in stagecp_entry. */
@@ -162,6 +173,8 @@ struct stagecp_options {
 	/* --link: copy as into an empty destination, then merge. */
 	bool link;
 	enum stagecp_strategy strategy;
+	/* Worker threads; 0 means one per online CPU. */
+	unsigned int jobs;
 	unsigned int flags;		/* STAGECP_F_* */
 	stagecp_error_fn on_error;	/* may be NULL */
 	void *error_arg;

@@ -1,0 +1,69 @@
+#!/bin/bash
+# Every data strategy, and one worker against several, must give the same
+# tree: the engine's choices change the cost, never the result.  Also the
+# synchronous path where openat2 is unavailable (--no-openat2).
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+require_root
+require_cmd python3 setcap mknod
+require_stagecp
+
+m=$T/mnt
+mkfs_mount xfs 768M "$m"
+make_every_type_tree "$m/src/out"
+# A wider tree as well, so several workers really share the queue.
+for d in $(seq 1 40); do
+	mkdir -p "$m/src/out/wide/d$d/sub"
+	for f in $(seq 1 15); do
+		echo "$d/$f" >"$m/src/out/wide/d$d/f$f"
+	done
+	echo "$d" >"$m/src/out/wide/d$d/sub/leaf"
+	ln "$m/src/out/wide/d$d/f1" "$m/src/out/wide/d$d/sub/link-to-f1"
+done
+mkdir "$m/dst"
+
+n=0
+copy_and_compare() {
+	n=$((n + 1))
+	step "stagecp $*"
+	"$STAGECP" --from="$m/src" --to="$m/dst" "$@" /out "/app$n/" ||
+		fail "stagecp $* exited $?"
+	treecmp "$m/src/out" "$m/dst/app$n" --ignore-top
+}
+
+for s in auto clone copy rw; do
+	for j in 1 2 8; do
+		copy_and_compare --strategy=$s --jobs=$j
+	done
+done
+copy_and_compare --no-openat2 --jobs=1
+copy_and_compare --no-openat2 --jobs=4
+copy_and_compare --atomic --jobs=3
+
+step "--strategy=hardlink shares the source's inodes"
+copy_and_compare --strategy=hardlink --jobs=2
+src_ino=$(stat -c %i "$m/src/out/wide/d1/f2")
+dst_ino=$(stat -c %i "$m/dst/app$n/wide/d1/f2")
+[ "$src_ino" = "$dst_ino" ] ||
+	fail "hardlink strategy: wide/d1/f2 is inode $dst_ino, not $src_ino"
+
+step "--strategy=hardlink still copies what needs another owner"
+"$STAGECP" --from="$m/src" --to="$m/dst" --strategy=hardlink \
+	--chown=4321:4321 /out/wide/d1/f2 /owned ||
+	fail "hardlink with --chown exited $?"
+[ "$(stat -c %i "$m/dst/owned")" != "$src_ino" ] ||
+	fail "a file with a new owner was linked to the source"
+[ "$(stat -c %u:%g "$m/src/out/wide/d1/f2")" = 0:0 ] ||
+	fail "the source's owner changed"
+
+step "--strategy=clone across filesystems is an error"
+mkfs_mount ext4 64M "$T/ext4"
+mkdir "$T/ext4/dst"
+rc=0
+"$STAGECP" --from="$m/src" --to="$T/ext4/dst" --strategy=clone \
+	/out/wide/d1/f1 /f1 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "forced clone across filesystems exited $rc"
+grep -q '^stagecp: /f1: clone: ' "$T/err" ||
+	fail "no clone error: $(cat "$T/err")"
+echo "all strategies agree"

@@ -16,6 +16,7 @@
 #include <linux/magic.h>
 
 #include "accounts.h"
+#include "dryrun.h"
 #include "engine.h"
 #include "filter.h"
 #include "pathbuf.h"
@@ -257,8 +258,8 @@ static int copy_leaf_source(struct stagecp_ctx *c, struct top_src *t,
  * target exists.
  */
 static int place_source(struct stagecp_ctx *c, const struct top_src *t,
-			const char *src, const char *dest, char **target,
-			struct stat *tst, bool *exists)
+			const char *src, const char *dest, bool dest_is_dir,
+			char **target, struct stat *tst, bool *exists)
 {
 	char *res;
 	int fd, r;
@@ -279,6 +280,11 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 		free(res);
 		return r;
 	}
+	/* A dry run made no directory for a DEST ending in "/". */
+	if (!*exists && dest_is_dir && (c->opt.flags & STAGECP_F_DRY_RUN)) {
+		tst->st_mode = S_IFDIR;
+		*exists = true;
+	}
 	if (!S_ISDIR(t->ent.st.st_mode) && *exists && S_ISDIR(tst->st_mode)) {
 		*target = path_join_clean(res, path_base(src));
 		free(res);
@@ -290,17 +296,14 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 }
 
 /*
- * Refuse a directory copy into itself before anything is made: check the
- * deepest part of DEST that exists already.
+ * The deepest directory on the way to the DEST path that exists already,
+ * opened O_PATH (the root when nothing does).
  */
-static int check_not_inside(struct stagecp_ctx *c, const struct top_src *t,
-			    const char *dest)
+static int open_existing_ancestor(struct stagecp_ctx *c, const char *dest)
 {
 	char *res, *cut;
-	int fd = -ENOENT, r;
+	int fd, r;
 
-	if (!S_ISDIR(t->ent.st.st_mode))
-		return 0;
 	r = dest_path(c, dest, &res);
 	if (r < 0)
 		return r;
@@ -313,6 +316,21 @@ static int check_not_inside(struct stagecp_ctx *c, const struct top_src *t,
 			return -ENOMEM;
 	}
 	free(res);
+	return fd;
+}
+
+/*
+ * Refuse a directory copy into itself before anything is made: check the
+ * deepest part of DEST that exists already.
+ */
+static int check_not_inside(struct stagecp_ctx *c, const struct top_src *t,
+			    const char *dest)
+{
+	int fd, r;
+
+	if (!S_ISDIR(t->ent.st.st_mode))
+		return 0;
+	fd = open_existing_ancestor(c, dest);
 	if (fd < 0)
 		return 0;	/* what cannot be opened is reported later */
 	r = dest_in_source(&t->ent.st, fd);
@@ -322,6 +340,53 @@ static int check_not_inside(struct stagecp_ctx *c, const struct top_src *t,
 	report_msg(c, dest, "copy", "the destination is inside the source "
 		   "directory", false);
 	return -ELOOP;
+}
+
+/*
+ * --dry-run: tell what the copy of t to target would do.  Directories that
+ * do not exist yet are reported as created; nothing is.
+ */
+static int dry_run_item(struct stagecp_ctx *c, struct top_src *t,
+			const char *target, const struct filter *filter)
+{
+	bool is_dir = S_ISDIR(t->ent.st.st_mode);
+	char *parent = is_dir ? strdup(target) : path_dir(target);
+	enum stagecp_method method = STAGECP_METHOD_NONE;
+	char *res;
+	int dfd, anc, r;
+
+	if (!parent)
+		return -ENOMEM;
+	anc = open_existing_ancestor(c, target);
+	if (anc >= 0) {
+		int probe = t->ent.fd >= 0 ? t->ent.fd : t->pathfd;
+
+		method = dryrun_predict(c, probe, anc);
+		sys_close(anc);
+	}
+	r = dest_path(c, parent, &res);
+	if (r < 0)
+		goto free_parent;
+	dfd = resolve_open(c, c->to_fd, res, O_RDONLY | O_DIRECTORY);
+	free(res);
+	if (is_dir) {
+		if (dfd < 0)
+			note_entry_action(c, t->ent.path, target,
+					  STAGECP_ENTRY_DIR,
+					  STAGECP_METHOD_NONE, 0,
+					  STAGECP_ACTION_CREATE);
+		r = dryrun_contents(c, &t->ent, dfd < 0 ? -1 : dfd, target,
+				    filter_active(filter) ? filter : NULL,
+				    method);
+	} else {
+		r = dryrun_leaf(c, &t->ent, dfd < 0 ? -1 : dfd,
+				path_base(target), target, method);
+	}
+	if (dfd >= 0)
+		sys_close(dfd);
+free_parent:
+	free(parent);
+	return r;
 }
 
 static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
@@ -347,6 +412,13 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 	r = check_not_inside(c, &t, dest);
 	if (r < 0)
 		goto close_src;
+	if (c->opt.flags & STAGECP_F_DRY_RUN) {
+		r = place_source(c, &t, it->path, dest, dest_is_dir, &target,
+				 &tst, &exists);
+		if (r == 0)
+			r = dry_run_item(c, &t, target, &filter);
+		goto close_src;
+	}
 	/* The parent of DEST always exists after a copy, and so does DEST
 	 * itself when it names a directory. */
 	ensure = dest_is_dir ? strdup(dest) : path_dir(dest);
@@ -360,7 +432,8 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 		goto close_src;
 	}
 	sys_close(fd);
-	r = place_source(c, &t, it->path, dest, &target, &tst, &exists);
+	r = place_source(c, &t, it->path, dest, dest_is_dir, &target, &tst,
+			 &exists);
 	if (r < 0)
 		goto close_src;
 	if (S_ISDIR(t.ent.st.st_mode))

@@ -344,9 +344,25 @@ void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
 	deliver(c, &e, -EIO);
 }
 
+const char *stagecp_action_name(enum stagecp_action a)
+{
+	static const char *const names[] = { "create", "replace", "merge" };
+
+	return (unsigned int)a < 3 ? names[a] : "?";
+}
+
 void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 		enum stagecp_entry_type type, enum stagecp_method method,
 		uint64_t size)
+{
+	note_entry_action(c, src, dst, type, method, size,
+			  STAGECP_ACTION_CREATE);
+}
+
+void note_entry_action(struct stagecp_ctx *c, const char *src,
+		       const char *dst, enum stagecp_entry_type type,
+		       enum stagecp_method method, uint64_t size,
+		       enum stagecp_action action)
 {
 	struct stagecp_entry e = {
 		.src = src,
@@ -354,6 +370,7 @@ void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 		.type = type,
 		.method = method,
 		.size = size,
+		.action = action,
 	};
 
 	pthread_mutex_lock(&c->lock);

@@ -129,6 +129,12 @@ struct worker {
 	size_t buflen;
 };
 
+/* The same, for a dry run that tells what it would do. */
+void note_entry_action(struct stagecp_ctx *c, const char *src,
+		       const char *dst, enum stagecp_entry_type type,
+		       enum stagecp_method method, uint64_t size,
+		       enum stagecp_action action);
+
 /* The read/write loop's scratch buffer, allocated on first use. */
 int worker_rw_buffer(struct worker *w, void **buf, size_t *len);
 void worker_free(struct worker *w);

@@ -44,6 +44,8 @@ struct cli {
 /* Engine callbacks: messages on stderr, entries on stdout. */
 void cli_on_error(void *arg, const struct stagecp_error *e);
 void cli_on_entry(void *arg, const struct stagecp_entry *e);
+/* --dry-run: the same line after what would be done: "create ...". */
+void cli_on_dry_entry(void *arg, const struct stagecp_entry *e);
 void cli_on_progress(void *arg, const struct stagecp_stats *st,
 		     enum stagecp_method last);
 /* Wipe a progress line before other output. */

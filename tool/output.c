@@ -96,13 +96,23 @@ void cli_on_error(void *arg, const struct stagecp_error *e)
 	fputc('\n', stderr);
 }
 
+/* A regular file with data is named by its mover, the rest by type. */
+static const char *entry_label(const struct stagecp_entry *e)
+{
+	if (e->type == STAGECP_ENTRY_FILE && e->method != STAGECP_METHOD_NONE)
+		return stagecp_method_name(e->method);
+	return stagecp_entry_type_name(e->type);
+}
+
+void cli_on_dry_entry(void *arg, const struct stagecp_entry *e)
+{
+	printf("%s ", stagecp_action_name(e->action));
+	cli_on_entry(arg, e);
+}
+
 void cli_on_entry(void *arg, const struct stagecp_entry *e)
 {
-	const char *label = stagecp_entry_type_name(e->type);
-
-	if (e->type == STAGECP_ENTRY_FILE && e->method != STAGECP_METHOD_NONE)
-		label = stagecp_method_name(e->method);
-	printf("%s ", label);
+	printf("%s ", entry_label(e));
 	cli_put_path(stdout, e->src);
 	fputs(" -> ", stdout);
 	cli_put_path(stdout, e->dst);

@@ -55,6 +55,7 @@ static const struct option long_opts[] = {
 	{ "stage", required_argument, NULL, OPT_STAGE },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "atomic", no_argument, NULL, OPT_ATOMIC },
+	{ "dry-run", no_argument, NULL, 'n' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -107,6 +108,9 @@ static void usage(FILE *f)
 	      "      --atomic       write each file under a temporary name, "
 	      "then rename it\n"
 	      "  -f, --file=FILE    (exec) read COPY instructions from FILE\n"
+	      "  -n, --dry-run      print what would be created, replaced or "
+	      "merged, and how;\n"
+	      "                     change nothing\n"
 	      "  -v, --verbose      print one line per copied entry\n"
 	      "  -q, --quiet        do not print warnings\n"
 	      "      --stats        print totals when done\n"
@@ -241,6 +245,9 @@ static int parse_option(struct cli *cli, int ch, const char **file)
 	case OPT_ATOMIC:
 		cli->opt.flags |= STAGECP_F_ATOMIC;
 		return 0;
+	case 'n':
+		cli->opt.flags |= STAGECP_F_DRY_RUN;
+		return 0;
 	case 'j':
 		return parse_jobs(optarg, &cli->opt.jobs);
 	case 'v':
@@ -275,7 +282,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, bool exec,
 	cli->opt.excludes = cli->excludes;
 	/* Our own messages, not getopt's: they would name argv[0]. */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":vqf:j:", long_opts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, ":vqnf:j:", long_opts, NULL)) !=
 	       -1) {
 		if (ch == 'f' && !exec)
 			ch = '?';
@@ -339,6 +346,8 @@ void cli_setup_callbacks(struct cli *cli)
 	cli->opt.on_error = cli_on_error;
 	cli->opt.error_arg = cli;
 	cli->opt.on_entry = cli->verbose ? cli_on_entry : NULL;
+	if (cli->opt.flags & STAGECP_F_DRY_RUN)
+		cli->opt.on_entry = cli_on_dry_entry;
 	cli->opt.entry_arg = cli;
 	if (cli->progress < 0)
 		cli->progress = isatty(STDERR_FILENO) ? -1 : 0;

@@ -107,6 +107,13 @@ struct stagecp_error {
 	bool warning;		/* true: reported, but the entry was copied */
 };
 
+/* What a copy does (or, with STAGECP_F_DRY_RUN, would do) at DEST. */
+enum stagecp_action {
+	STAGECP_ACTION_CREATE = 0,	/* a new entry */
+	STAGECP_ACTION_REPLACE,		/* an existing one goes first */
+	STAGECP_ACTION_MERGE,		/* into an existing directory */
+};
+
 /* One entry that was copied.  Pointers are valid during the callback only. */
 struct stagecp_entry {
 	const char *src;	/* source path, inside the source root */
@@ -114,6 +121,8 @@ struct stagecp_entry {
 	enum stagecp_entry_type type;
 	enum stagecp_method method;	/* for regular files */
 	uint64_t size;		/* logical size for regular files */
+	/* Told apart by dry runs only: a copy reports CREATE. */
+	enum stagecp_action action;
 };
 
 struct stagecp_stats;
@@ -137,6 +146,12 @@ enum {
 	 * complete: no final name ever holds part of a file.
 	 */
 	STAGECP_F_ATOMIC = 1u << 1,
+	/*
+	 * Report through on_entry what would be created, replaced or merged,
+	 * with the mover that would be used, and write nothing.  Errors the
+	 * copy would meet at the destination are reported as usual.
+	 */
+	STAGECP_F_DRY_RUN = 1u << 2,
 };
 
 struct stagecp_options {
@@ -309,6 +324,8 @@ STAGECP_API void stagecp_free(struct stagecp_ctx *ctx);
 
 /* Static names: "clone", "copy_file_range", "read/write", "hardlink". */
 STAGECP_API const char *stagecp_method_name(enum stagecp_method m);
+/* Static names: "create", "replace", "merge". */
+STAGECP_API const char *stagecp_action_name(enum stagecp_action a);
 /* Static names: "file", "dir", "symlink", "hardlink", "fifo", ... */
 STAGECP_API const char *stagecp_entry_type_name(enum stagecp_entry_type t);
 

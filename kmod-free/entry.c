@@ -115,11 +115,22 @@ static int create_replacing(struct stagecp_ctx *c, const struct src_ent *s,
 	return r;
 }
 
+/*
+ * The mode a new file is created with: the source's, plus owner write
+ * until its metadata is applied, so that a user.* xattr (which needs write
+ * permission, whatever the fd) can be set on a file that is read-only in
+ * the end; meta_apply() puts the real mode.
+ */
+static mode_t file_create_mode(const struct src_ent *s)
+{
+	return (s->st.st_mode & 0777) | S_IWUSR;
+}
+
 static int create_file(const struct src_ent *s, const struct dst_dir *d,
 		       const char *name, const void *arg)
 {
 	return sys_openat(d->fd, name, O_WRONLY | O_CREAT | O_EXCL | SYS_O_BASE,
-			  s->st.st_mode & 0777);
+			  file_create_mode(s));
 }
 
 static int create_symlink(const struct src_ent *s, const struct dst_dir *d,
@@ -218,7 +229,7 @@ static int stage_file(struct stagecp_ctx *c, const struct src_ent *s,
 		      const struct dst_dir *d, const char *dpath,
 		      struct staged_file *f)
 {
-	mode_t perm = s->st.st_mode & 0777;
+	mode_t perm = file_create_mode(s);
 	int fd = sys_openat(d->fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC,
 			    perm);
 
@@ -325,7 +336,7 @@ static int copy_regular(struct worker *w, struct src_ent *s,
 		goto remove_file;
 	}
 	dst = (struct node){ .fd = f.fd, .dirfd = d->fd, .name = name };
-	now = fresh(c, d, s->st.st_mode & 0777);
+	now = fresh(c, d, file_create_mode(s));
 	r = meta_apply(c, &s->st, &s->x, &dst, &now, dpath);
 	if (r == 0 && atomic)
 		r = publish_file(c, d, name, dpath, &f);
@@ -399,6 +410,7 @@ static int copy_special(struct stagecp_ctx *c, struct src_ent *s,
 		if (r < 0)
 			return r;
 		dst.fd = r;
+		now = fresh(c, d, file_create_mode(s));
 		/* Its metadata is a file's: the socket type bit is gone. */
 		as_file = s->st;
 		as_file.st_mode = S_IFREG | (s->st.st_mode & 07777);

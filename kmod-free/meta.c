@@ -112,14 +112,22 @@ int meta_apply(struct stagecp_ctx *c, const struct stat *sst,
 	       const struct meta_now *now, const char *path)
 {
 	struct meta_want want = meta_want(c, sst);
-	bool chowned;
+	bool chowned, has_cap;
 	int r;
 
+	/*
+	 * The plain xattrs first, while the entry is still the caller's: a
+	 * user.* key needs write permission on it, which a process with
+	 * CAP_FOWNER but no CAP_DAC_OVERRIDE loses once it is chowned away.
+	 * chown and chmod leave them alone.
+	 */
+	xattr_copy(c, src, dst, path, &has_cap);
 	r = set_owner(c, &want, dst, now, path, &chowned);
 	if (r == 0)
 		r = set_mode(c, sst, &want, dst, now, chowned, path);
-	if (r == 0)
-		xattr_copy(c, src, dst, path);
+	/* After chown and chmod: chown drops a file capability. */
+	if (r == 0 && has_cap)
+		xattr_copy_capability(c, src, dst, path);
 	if (r == 0)
 		r = meta_apply_times(c, sst, dst, path);
 	return r;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Metadata of a copied entry, applied in the one order that keeps it all:
- * chown (which clears setuid, setgid and file capabilities), then chmod
- * (which restores setuid and setgid), then xattrs (security.capability
- * last), then times (which nothing after them changes).
+ * the plain xattrs (while the entry is still ours to write), chown (which
+ * clears setuid, setgid and file capabilities), chmod (which restores
+ * setuid and setgid), security.capability, then times (which nothing after
+ * them changes).
  */
 #ifndef STAGECP_META_H
 #define STAGECP_META_H

@@ -103,13 +103,13 @@ free_val:
 }
 
 int xattr_copy(struct stagecp_ctx *c, const struct node *src,
-	       const struct node *dst, const char *path)
+	       const struct node *dst, const char *path, bool *has_cap)
 {
 	char small[4096];
 	char *heap, *list;
-	bool has_cap = false;
 	ssize_t n = list_keys(src, small, sizeof(small), &heap);
 
+	*has_cap = false;
 	/* No xattr support on the source, or on this kernel for symlinks:
 	 * there is nothing that could be copied. */
 	if (n < 0)
@@ -125,14 +125,17 @@ int xattr_copy(struct stagecp_ctx *c, const struct node *src,
 		if (xattr_is_private(k))
 			continue;
 		if (!strcmp(k, CAPABILITY_KEY)) {
-			has_cap = true;
+			*has_cap = true;
 			continue;
 		}
 		copy_key(c, src, dst, k, path);
 	}
-	/* Written last: a later chown or data write would drop it. */
-	if (has_cap)
-		copy_key(c, src, dst, CAPABILITY_KEY, path);
 	free(heap);
 	return 0;
+}
+
+void xattr_copy_capability(struct stagecp_ctx *c, const struct node *src,
+			   const struct node *dst, const char *path)
+{
+	copy_key(c, src, dst, CAPABILITY_KEY, path);
 }

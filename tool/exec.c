@@ -132,6 +132,43 @@ static int run_line(struct cli *cli, const struct stagecp_copy_line *l)
 	return r;
 }
 
+static int check_text(struct cli *cli, const char *text, char *msg,
+		      size_t msglen)
+{
+	struct stagecp_copy_lines list;
+	char err[256];
+	int r = stagecp_parse_copy_lines(text, &list, err, sizeof(err));
+
+	if (r < 0)
+		return 0;
+	for (size_t i = 0; r == 0 && i < list.n; i++) {
+		struct stagecp_options o = cli->opt;
+
+		o.chown = list.v[i].chown;
+		r = stagecp_drop_capabilities(&o, msg, msglen);
+	}
+	stagecp_copy_lines_free(&list);
+	return r;
+}
+
+int cli_exec_check_caps(struct cli *cli, const char *file,
+			const char *const *lines, size_t n, char *msg,
+			size_t msglen)
+{
+	char *text = NULL;
+	int r = 0;
+
+	if (file && strcmp(file, "-") && read_text(file, &text) == 0) {
+		r = check_text(cli, text, msg, msglen);
+		free(text);
+	}
+	if (r == 0 && n && join_lines(lines, n, &text) == 0) {
+		r = check_text(cli, text, msg, msglen);
+		free(text);
+	}
+	return r;
+}
+
 /* Parse text and run its instructions; what names it in messages. */
 static int run_text(struct cli *cli, const char *what, const char *text)
 {

@@ -14,4 +14,13 @@
 int cli_exec(struct cli *cli, const char *file, const char *const *lines,
 	     size_t n);
 
+/*
+ * Before anything runs: check the capabilities the --chown of every
+ * instruction needs (stagecp_drop_capabilities() per line).  A text that
+ * does not parse is left to cli_exec() to report.
+ */
+int cli_exec_check_caps(struct cli *cli, const char *file,
+			const char *const *lines, size_t n, char *msg,
+			size_t msglen);
+
 #endif

@@ -326,6 +326,23 @@ static void raise_fd_limit(void)
 	}
 }
 
+/*
+ * Least privilege before anything is written: keep only the capabilities
+ * a copy can use.  exec checks what the --chown of every line needs.
+ */
+static int drop_capabilities(struct cli *cli, bool exec, const char *file,
+			     const char *const *lines, size_t n)
+{
+	char msg[256];
+	int r = stagecp_drop_capabilities(&cli->opt, msg, sizeof(msg));
+
+	if (r == 0 && exec)
+		r = cli_exec_check_caps(cli, file, lines, n, msg, sizeof(msg));
+	if (r < 0)
+		fprintf(stderr, "stagecp: %s\n", msg);
+	return r;
+}
+
 static void on_signal(int sig)
 {
 	cancel_signal = sig;
@@ -405,6 +422,12 @@ int main(int argc, char **argv)
 		fputs("Try 'stagecp --help' for more information.\n", stderr);
 		cli_free(&cli);
 		return EXIT_USAGE;
+	}
+	r = drop_capabilities(&cli, exec, file, (const char *const *)argv +
+						 optind, (size_t)(argc - optind));
+	if (r < 0) {
+		cli_free(&cli);
+		return EXIT_FAILURE;
 	}
 	cli_setup_callbacks(&cli);
 	/* Entries are created with their final modes: no umask in the

@@ -307,8 +307,9 @@ STAGECP_API void stagecp_copy_lines_free(struct stagecp_copy_lines *l);
  * own, CAP_DAC_READ_SEARCH to read unreadable sources, CAP_MKNOD for
  * devices, CAP_SETFCAP for security.capability, CAP_SYS_ADMIN for trusted.*
  * xattrs), drop every other one from the effective, permitted and bounding
- * sets, and set PR_SET_NO_NEW_PRIVS.  This changes the whole process: a
- * builder's long-lived process should call it in a child, if at all.
+ * sets, and set PR_SET_NO_NEW_PRIVS.  It changes the calling thread (and
+ * the threads it starts later): call it before starting any, and in a
+ * builder's long-lived process only in a child, if at all.
  *
  * A capability the options require but the process lacks (CAP_CHOWN for a
  * --chown to ids other than the caller's) makes it fail with -EPERM before

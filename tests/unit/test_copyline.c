@@ -33,6 +33,9 @@ struct row {
 	struct want want[3];
 };
 
+/* A text that must fail with message msg. */
+#define FAILS(text, msg) { text, msg, 0, { { 0 } } }
+
 #define ERR_ARGS "COPY requires at least two arguments, but only one " \
 		 "was provided. Destination could not be determined"
 #define ERR_JSON "when using JSON array syntax, arrays must be " \
@@ -98,17 +101,17 @@ static const struct row rows[] = {
 	{ "# syntax=docker/dockerfile:1\n# check=skip=all\n"
 	  "COPY --from=s a b", NULL, 1,
 	  { { 3, "s", .srcs = { "a" }, .dest = "b" } } },
-	{ "# escape=`\n# escape=\\\nCOPY a b",
-	  "line 2: only one escape parser directive can be used" },
-	{ "# escape=x\nCOPY a b",
-	  "line 1: invalid escape token 'x' does not match ` or \\" },
+	FAILS("# escape=`\n# escape=\\\nCOPY a b",
+	      "line 2: only one escape parser directive can be used"),
+	FAILS("# escape=x\nCOPY a b",
+	      "line 1: invalid escape token 'x' does not match ` or \\"),
 	{ "# escape=\nCOPY --from=s a b", NULL, 1,	/* no value: comment */
 	  { { 2, "s", .srcs = { "a" }, .dest = "b" } } },
 	/* A blank line ends the directives: '`' is then a plain byte. */
-	{ "\n# escape=`\nCOPY --from=s a `\nb /d",
-	  "line 4: unsupported instruction \"b\": " ERR_ONLY_COPY },
-	{ "# hello\n# escape=`\nCOPY --from=s a `\nb /d",
-	  "line 4: unsupported instruction \"b\": " ERR_ONLY_COPY },
+	FAILS("\n# escape=`\nCOPY --from=s a `\nb /d",
+	      "line 4: unsupported instruction \"b\": " ERR_ONLY_COPY),
+	FAILS("# hello\n# escape=`\nCOPY --from=s a `\nb /d",
+	      "line 4: unsupported instruction \"b\": " ERR_ONLY_COPY),
 
 	/* JSON form. */
 	{ "COPY --from=s [\"a b\", \"tab\\tx\", \"\\u00e9\", \"/dst/\"]", NULL,
@@ -117,7 +120,7 @@ static const struct row rows[] = {
 	{ "COPY --chown=1:2 [ \"a\" , \"/d\" ]  ", NULL, 1,
 	  { { 1, NULL, "1:2", .json = true, .srcs = { "a" },
 	      .dest = "/d" } } },
-	{ "COPY [\"a\\\\\\\\b\", \"/d\"]", NULL, 1,	/* JSON a\\b -> a\b */
+	{ "COPY [\"a\\\\b\", \"/d\"]", NULL, 1,	/* JSON "a\\b": a\b, then b */
 	  { { 1, NULL, .json = true, .srcs = { "ab" }, .dest = "/d" } } },
 	{ "COPY [\"\\ud83d\\ude00\", \"\\ud800x\", \"\xff\", \"/d\"]", NULL,
 	  1, { { 1, NULL, .json = true,
@@ -131,28 +134,28 @@ static const struct row rows[] = {
 	  { { 1, NULL, .srcs = { "[a,", "b]" }, .dest = "c" } } },
 	{ "COPY [01, \"/d\"]", NULL, 1,	/* 01 is no JSON number */
 	  { { 1, NULL, .srcs = { "[01," }, .dest = "/d]" } } },
-	{ "COPY [\"a\",]", NULL, 1,		/* trailing comma */
-	  { { 1, NULL, .srcs = { "[a," }, .dest = "]" } } },
-	{ "COPY [1, \"/d\"]", "line 1: " ERR_JSON },
-	{ "COPY [\"a\", null]", "line 1: " ERR_JSON },
-	{ "COPY [[\"a\"], \"/d\"]", "line 1: " ERR_JSON },
-	{ "COPY [{\"a\": [1, true, -0.5e+3]}, \"/d\"]", "line 1: " ERR_JSON },
-	{ "COPY [1.5e3, \"/d\"]", "line 1: " ERR_JSON },
-	{ "COPY [\"\\u0000\", \"/d\"]",
-	  "line 1: a NUL character in a JSON string is not supported" },
-	{ "COPY []", "line 1: " ERR_ARGS },
-	{ "COPY [\"a\"]", "line 1: " ERR_ARGS },
-	{ "COPY [\"it's\", \"/d\"]", "line 1: failed to process \"it's\": "
-	  "unexpected end of statement while looking for matching "
-	  "single-quote" },
+	FAILS("COPY [\"a\",]", "line 1: " ERR_ARGS),	/* no JSON, one word */
+	FAILS("COPY [1, \"/d\"]", "line 1: " ERR_JSON),
+	FAILS("COPY [\"a\", null]", "line 1: " ERR_JSON),
+	FAILS("COPY [[\"a\"], \"/d\"]", "line 1: " ERR_JSON),
+	FAILS("COPY [{\"a\": [1, true, -0.5e+3]}, \"/d\"]",
+	      "line 1: " ERR_JSON),
+	FAILS("COPY [1.5e3, \"/d\"]", "line 1: " ERR_JSON),
+	FAILS("COPY [\"\\u0000\", \"/d\"]",
+	      "line 1: a NUL character in a JSON string is not supported"),
+	FAILS("COPY []", "line 1: " ERR_ARGS),
+	FAILS("COPY [\"a\"]", "line 1: " ERR_ARGS),
+	FAILS("COPY [\"it's\", \"/d\"]", "line 1: failed to process \"it's\": "
+	      "unexpected end of statement while looking for matching "
+	      "single-quote"),
 
 	/* Argument count (checked before the flags). */
-	{ "COPY", "line 1: " ERR_ARGS },
-	{ "COPY a", "line 1: " ERR_ARGS },
-	{ "COPY --from=x", "line 1: " ERR_ARGS },
-	{ "COPY --bogus a", "line 1: " ERR_ARGS },
-	{ "COPY --from=s a \\", "line 1: " ERR_ARGS },
-	{ "COPY --chown=\"a b x y", "line 1: " ERR_ARGS },  /* open quote */
+	FAILS("COPY", "line 1: " ERR_ARGS),
+	FAILS("COPY a", "line 1: " ERR_ARGS),
+	FAILS("COPY --from=x", "line 1: " ERR_ARGS),
+	FAILS("COPY --bogus a", "line 1: " ERR_ARGS),
+	FAILS("COPY --from=s a \\", "line 1: " ERR_ARGS),
+	FAILS("COPY --chown=\"a b x y", "line 1: " ERR_ARGS),  /* open quote */
 
 	/* Flags. */
 	{ "COPY --link --parents --from=s a /d", NULL, 1,
@@ -184,28 +187,31 @@ static const struct row rows[] = {
 	  { { 1, "s", .srcs = { "--weird" }, .dest = "/d/" } } },
 	{ "COPY --from=s -x /d", NULL, 1,
 	  { { 1, "s", .srcs = { "-x" }, .dest = "/d" } } },
-	{ "COPY --x a b", "line 1: unknown flag: --x" },
-	{ "COPY --form=s a b",
-	  "line 1: unknown flag: --form (did you mean from?)" },
-	{ "COPY --chmode=644 a b",
-	  "line 1: unknown flag: --chmode (did you mean chmod?)" },
-	{ "COPY --links a b",
-	  "line 1: unknown flag: --links (did you mean link?)" },
-	{ "COPY --platform=x a b", "line 1: unknown flag: --platform" },
-	{ "COPY --from=a --from=b x y",
-	  "line 1: duplicate flag specified: --from" },
-	{ "COPY --link --link=false x y",
-	  "line 1: duplicate flag specified: --link" },
-	{ "COPY --from a b", "line 1: missing a value on flag: --from" },
-	{ "COPY --exclude a b", "line 1: missing a value on flag: --exclude" },
-	{ "COPY --link= a b", "line 1: missing a value on flag: --link" },
-	{ "COPY --link=yes a b",
-	  "line 1: expecting boolean value for flag --link, not: yes" },
-	{ "COPY --parents=1 a b",
-	  "line 1: expecting boolean value for flag --parents, not: 1" },
-	{ "COPY --from=$STAGE a b", "line 1: " ERR_FROM },
-	{ "COPY --from=${s} a b", "line 1: " ERR_FROM },
-	{ "COPY --from=s\\x a b", "line 1: " ERR_FROM },
+	FAILS("COPY --x a b", "line 1: unknown flag: --x"),
+	FAILS("COPY --form=s a b",
+	      "line 1: unknown flag: --form (did you mean from?)"),
+	FAILS("COPY --chmode=644 a b",
+	      "line 1: unknown flag: --chmode (did you mean chmod?)"),
+	FAILS("COPY --links a b",
+	      "line 1: unknown flag: --links (did you mean link?)"),
+	FAILS("COPY --platform=x a b", "line 1: unknown flag: --platform"),
+	FAILS("COPY --from=a --from=b x y",
+	      "line 1: duplicate flag specified: --from"),
+	FAILS("COPY --link --link=false x y",
+	      "line 1: duplicate flag specified: --link"),
+	FAILS("COPY --from a b", "line 1: missing a value on flag: --from"),
+	FAILS("COPY --exclude a b",
+	      "line 1: missing a value on flag: --exclude"),
+	FAILS("COPY --link= a b", "line 1: missing a value on flag: --link"),
+	FAILS("COPY --link=yes a b",
+	      "line 1: expecting boolean value for flag --link, not: yes"),
+	FAILS("COPY --parents=1 a b",
+	      "line 1: expecting boolean value for flag --parents, not: 1"),
+	FAILS("COPY --from=$STAGE a b", "line 1: " ERR_FROM),
+	FAILS("COPY --from=${s} a b", "line 1: " ERR_FROM),
+	{ "COPY --from=s\\x a b", NULL, 1,	/* the flag word ate the \ */
+	  { { 1, "sx", .srcs = { "a" }, .dest = "b" } } },
+	FAILS("COPY --from=s\\\\x a b", "line 1: " ERR_FROM),
 
 	/* Quotes and escapes in words; '$' is left alone. */
 	{ "COPY --from=s \"a\" 'b' c\\d /d", NULL, 1,
@@ -216,30 +222,30 @@ static const struct row rows[] = {
 	  { { 1, "s", .srcs = { "$HOME/x", "${Y}", "$Z" }, .dest = "/d" } } },
 	{ "COPY --from=s a\\ b /d", NULL, 1,	/* words split first */
 	  { { 1, "s", .srcs = { "a", "b" }, .dest = "/d" } } },
-	{ "COPY --from=s 'a b' /d", "line 1: failed to process \"'a\": "
-	  "unexpected end of statement while looking for matching "
-	  "single-quote" },
-	{ "COPY --from=s a \"b\\\" /d", "line 1: failed to process "
-	  "\"\\\"b\\\\\\\"\": unexpected end of statement while looking for "
-	  "matching double-quote" },
+	FAILS("COPY --from=s 'a b' /d", "line 1: failed to process \"'a\": "
+	      "unexpected end of statement while looking for matching "
+	      "single-quote"),
+	FAILS("COPY --from=s a \"b\\\" /d", "line 1: failed to process "
+	      "\"\\\"b\\\\\\\"\": unexpected end of statement while looking "
+	      "for matching double-quote"),
 
 	/* Heredocs, other instructions, empty texts. */
-	{ "COPY <<EOF /d\nhello\nEOF\n",
-	  "line 1: heredoc sources are not supported by stagecp exec" },
-	{ "COPY a <<EOF",
-	  "line 1: COPY cannot accept a heredoc as a destination" },
+	FAILS("COPY <<EOF /d\nhello\nEOF\n",
+	      "line 1: heredoc sources are not supported by stagecp exec"),
+	FAILS("COPY a <<EOF",
+	      "line 1: COPY cannot accept a heredoc as a destination"),
 	{ "COPY --from=s a<<b /d", NULL, 1,	/* not a heredoc */
 	  { { 1, "s", .srcs = { "a<<b" }, .dest = "/d" } } },
-	{ "FROM alpine\n", "line 1: unsupported instruction \"FROM\": "
-	  ERR_ONLY_COPY },
-	{ "COPY a b\nRUN x\n", "line 2: unsupported instruction \"RUN\": "
-	  ERR_ONLY_COPY },
-	{ "COPY --from=s a \\\n b /d\nADD x y", "line 3: unsupported "
-	  "instruction \"ADD\": " ERR_ONLY_COPY },
-	{ "COPYX a b", "line 1: unsupported instruction \"COPYX\": "
-	  ERR_ONLY_COPY },
-	{ "", "line 1: file with no instructions" },
-	{ "# only\n\n  \n", "line 3: file with no instructions" },
+	FAILS("FROM alpine\n", "line 1: unsupported instruction \"FROM\": "
+	      ERR_ONLY_COPY),
+	FAILS("COPY a b\nRUN x\n", "line 2: unsupported instruction \"RUN\": "
+	      ERR_ONLY_COPY),
+	FAILS("COPY --from=s a \\\n b /d\nADD x y", "line 3: unsupported "
+	      "instruction \"ADD\": " ERR_ONLY_COPY),
+	FAILS("COPYX a b", "line 1: unsupported instruction \"COPYX\": "
+	      ERR_ONLY_COPY),
+	FAILS("", "line 1: file with no instructions"),
+	FAILS("# only\n\n  \n", "line 3: file with no instructions"),
 };
 
 static bool str_eq(const char *a, const char *b)
@@ -298,8 +304,8 @@ static void test_rows(void **state)
 
 		if (r->err) {
 			if (got != -EINVAL || strcmp(err, r->err)) {
-				print_error("row %zu: %d \"%s\"\n  want \"%s\"\n",
-					    i, got, err, r->err);
+				print_error("row %zu: %d \"%s\"\n  want "
+					    "\"%s\"\n", i, got, err, r->err);
 				bad++;
 			}
 			assert_int_equal(list.count, 0);
@@ -316,7 +322,8 @@ static void test_rows(void **state)
 		}
 		for (k = 0; k < r->n; k++) {
 			if (!instr_eq(&list.instrs[k], &r->want[k])) {
-				print_error("row %zu, instruction %zu:\n", i, k);
+				print_error("row %zu, instruction %zu:\n", i,
+					    k);
 				dump(&list.instrs[k]);
 				bad++;
 			}

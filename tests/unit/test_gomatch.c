@@ -401,6 +401,41 @@ static void test_decode_rune(void **state)
 	}
 }
 
+/* Go's unicode.IsSpace and strings.TrimSpace. */
+static void test_space(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t start, end;
+	} trims[] = {
+		{ "", 0, 0 },
+		{ "   ", 0, 0 },
+		{ "a", 0, 1 },
+		{ " \t\n\v\f\ra b\r\n", 6, 9 },
+		{ "\xc2\xa0x\xc2\x85", 2, 3 },		/* U+00A0, U+0085 */
+		{ "\xe3\x80\x80x\xe2\x80\xa8", 3, 4 },	/* U+3000, U+2028 */
+		{ "\xe2\x80\x8bx", 0, 4 },		/* U+200B is not */
+		{ "\xffx ", 0, 2 },			/* a bad byte is not */
+	};
+	size_t i, start, end;
+
+	(void)state;
+	assert_true(gomatch_is_space(' '));
+	assert_true(gomatch_is_space(0x2000));
+	assert_true(gomatch_is_space(0x200A));
+	assert_true(gomatch_is_space(0x205F));
+	assert_false(gomatch_is_space(0x200B));
+	assert_false(gomatch_is_space('a'));
+	assert_false(gomatch_is_space(0));
+	assert_false(gomatch_is_space(GOMATCH_RUNE_ERROR));
+	for (i = 0; i < sizeof(trims) / sizeof(trims[0]); i++) {
+		gomatch_trim_space(trims[i].s, strlen(trims[i].s), &start,
+				   &end);
+		assert_int_equal(start, trims[i].start);
+		assert_int_equal(end, trims[i].end);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_split_wildcard),
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_decode_rune),
+		cmocka_unit_test(test_space),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

@@ -279,8 +279,9 @@ static void test_match_table(void **state)
 		walked = m->path[strlen(m->path) - 1] == '/' ? direct :
 			 walk_matches(&ig, m->path);
 		if (direct != m->want || walked != m->want) {
-			print_error("row %zu: [%s, %s, %s] vs \"%s\": direct %d "
-				    "walked %d, want %d\n", i, m->patterns[0],
+			print_error("row %zu: [%s, %s, %s] vs \"%s\": direct "
+				    "%d walked %d, want %d\n", i,
+				    m->patterns[0],
 				    m->patterns[1] ? m->patterns[1] : "",
 				    m->patterns[2] ? m->patterns[2] : "",
 				    m->path, direct, walked, m->want);
@@ -299,7 +300,7 @@ struct error_row {
 static const struct error_row error_rows[] = {
 	{ { "!" }, "illegal exclusion pattern: \"!\"" },
 	{ { " ! " }, "illegal exclusion pattern: \"!\"" },
-	{ { "!/" }, "illegal exclusion pattern: \"!\"" },	/* Clean first */
+	{ { "!/" }, "illegal exclusion pattern: \"!\"" },	/* cleaned */
 	{ { "ok", "!" }, "illegal exclusion pattern: \"!\"" },
 	{ { "[" }, "syntax error in pattern" },
 	{ { "![" }, "syntax error in pattern" },

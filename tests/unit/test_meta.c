@@ -386,6 +386,7 @@ static void test_private_keys_table(void **state)
 /* The overlay keys stay behind; their neighbours go. */
 static void test_private_keys_not_copied(void **state)
 {
+	bool has_cap;
 	struct fixture *fx = *state;
 	int sfd = new_file("src", 0644);
 	int dfd = new_file("dst", 0644);
@@ -409,7 +410,8 @@ static void test_private_keys_not_copied(void **state)
 	} else {
 		printf("note: not root, trusted.* keys not tried\n");
 	}
-	assert_int_equal(xattr_copy(fx->c, &src, &dst, "/dst"), 0);
+	assert_int_equal(xattr_copy(fx->c, &src, &dst, "/dst", &has_cap), 0);
+	assert_false(has_cap);
 	assert_no_reports(fx);
 	assert_xattr(dfd, "user.keep", "1", 1);
 	assert_no_xattr(dfd, "user.overlay.x");
@@ -437,6 +439,7 @@ static void test_large_value(void **state)
 	struct node src = { .fd = sfd, .dirfd = tmpfd, .name = "src" };
 	struct node dst = { .fd = dfd, .dirfd = tmpfd, .name = "dst" };
 	size_t len = 3000;
+	bool has_cap;
 	char *val, *got;
 	ssize_t n;
 	int r = 0;
@@ -453,7 +456,8 @@ static void test_large_value(void **state)
 	skip_on(r, "user.* xattrs on the test filesystem");
 	ran++;
 	assert_int_equal(r, 0);
-	assert_int_equal(xattr_copy(fx->c, &src, &dst, "/dst"), 0);
+	assert_int_equal(xattr_copy(fx->c, &src, &dst, "/dst", &has_cap), 0);
+	assert_false(has_cap);
 	assert_no_reports(fx);
 	n = fgetxattr(dfd, "user.big", got, len);
 	assert_int_equal(n, len);

@@ -19,6 +19,7 @@
 #include "dryrun.h"
 #include "engine.h"
 #include "filter.h"
+#include "layers.h"
 #include "pathbuf.h"
 #include "plan.h"
 #include "resolve.h"
@@ -63,11 +64,14 @@ static int dest_path(struct stagecp_ctx *c, const char *path, char **res)
 struct top_src {
 	struct src_ent ent;
 	int pathfd;
+	struct layer_dir layers;	/* a layer stack directory source */
 };
 
 static void top_src_close(struct top_src *t)
 {
-	if (t->ent.fd >= 0)
+	if (t->layers.n)
+		layer_dir_close(&t->layers);	/* ent.fd among them */
+	else if (t->ent.fd >= 0)
 		sys_close(t->ent.fd);
 	if (t->pathfd >= 0)
 		sys_close(t->pathfd);
@@ -139,6 +143,45 @@ close_fd:
 close_path:
 	sys_close(t->pathfd);
 	t->pathfd = -1;
+	return r;
+}
+
+/*
+ * The same for a layer stack source: path is resolved in the merged view,
+ * and a directory brings the layer directories that merge into it.
+ */
+static int top_src_open_layered(struct stagecp_ctx *c, const char *path,
+				struct top_src *t)
+{
+	struct layer_entry e;
+	struct stat st;
+	int r;
+
+	t->ent.fd = -1;
+	t->ent.path = path;
+	r = layers_resolve(c, &c->src_layers, path, true, &e);
+	if (r < 0)
+		return r;
+	if (e.is_dir) {
+		t->layers = e.dir;
+		t->ent.fd = e.dir.fd[0];
+		t->ent.x = (struct node){ .fd = t->ent.fd, .dirfd = -1 };
+		return sys_fstat(t->ent.fd, &t->ent.st);
+	}
+	t->pathfd = sys_openat(e.dirfd, e.name, O_PATH | SYS_O_BASE, 0);
+	r = t->pathfd < 0 ? t->pathfd : sys_fstat(t->pathfd, &t->ent.st);
+	t->ent.x = (struct node){ .fd = -1, .dirfd = t->pathfd, .name = "",
+				  .at_flags = AT_EMPTY_PATH };
+	if (r == 0 && S_ISREG(t->ent.st.st_mode)) {
+		t->ent.fd = sys_openat(e.dirfd, e.name, SYS_O_SRC, 0);
+		r = t->ent.fd < 0 ? t->ent.fd : sys_fstat(t->ent.fd, &st);
+		if (r == 0 && st.st_ino != t->ent.st.st_ino)
+			r = -ESTALE;
+		if (r == 0 && layers_is_metacopy(&c->src_layers, t->ent.fd))
+			r = -EOPNOTSUPP;
+		t->ent.x.fd = t->ent.fd;
+	}
+	layer_entry_close(&e);
 	return r;
 }
 
@@ -220,7 +263,8 @@ static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 		return fd;
 	r = dst_dir_init(c, &d, fd, target);
 	if (r == 0)
-		r = tree_copy_contents(c, &t->ent, &d, res,
+		r = tree_copy_contents(c, &t->ent,
+				       t->layers.n ? &t->layers : NULL, &d, res,
 				       filter_active(filter) ? filter : NULL);
 	sys_close(fd);
 	free(res);
@@ -402,8 +446,11 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 	r = filter_init(&filter, c, it->include);
 	if (r < 0)
 		return r;
-	r = resolve_root_path(c, c->from_fd, it->path, true, &sres);
-	if (r == 0)
+	if (c->layered)
+		r = top_src_open_layered(c, it->path, &t);
+	else
+		r = resolve_root_path(c, c->from_fd, it->path, true, &sres);
+	if (r == 0 && !c->layered)
 		r = top_src_open(c, sres, it->path, &t);
 	if (r < 0) {
 		report(c, it->path, "open source", r, false);

@@ -9,15 +9,24 @@
 #include <stddef.h>
 
 struct dir_names {
-	char *arena;		/* d_type byte, then the name and its NUL */
+	/* Per entry: the d_type byte, the layer byte (which directory of a
+	 * layer stack holds it; 0 outside stacks), the name and its NUL. */
+	char *arena;
 	size_t used;
 	size_t cap;
 	char **v;		/* sorted; each points at a d_type byte */
 	size_t n;
 };
 
-/* Read every name but "." and ".." of the directory fd. */
+/* Read every name but "." and ".." of the directory fd, sorted. */
 int dir_names_read(struct dir_names *d, int fd);
+/* The same, unsorted, each name marked with layer: for layer stacks. */
+int dir_names_append(struct dir_names *d, int fd, unsigned char layer);
+/* Add one entry (names added after dir_names_read() are not sorted). */
+int dir_names_add(struct dir_names *d, unsigned char type,
+		  unsigned char layer, const char *name);
+/* Sort the entries by name, then layer: v is rebuilt. */
+int dir_names_sort(struct dir_names *d);
 void dir_names_free(struct dir_names *d);
 
 static inline unsigned char dir_names_type(const char *ent)
@@ -25,9 +34,14 @@ static inline unsigned char dir_names_type(const char *ent)
 	return (unsigned char)ent[0];
 }
 
+static inline unsigned char dir_names_layer(const char *ent)
+{
+	return (unsigned char)ent[1];
+}
+
 static inline const char *dir_names_name(const char *ent)
 {
-	return ent + 1;
+	return ent + 2;
 }
 
 #endif

@@ -148,6 +148,7 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 		goto free_ctx;
 	c->opt.from_root = c->from_root;
 	c->opt.to_root = c->to_root;
+	c->opt.from_layers = NULL;	/* the caller's: used here only */
 	r = copy_copy_options(c, o);
 	if (r < 0)
 		goto free_ctx;
@@ -160,7 +161,17 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	if (r < 0)
 		goto free_ctx;
 	c->opt.workdir = c->workdir;
-	r = open_root(c, c->from_root ? c->from_root : ".", &c->from_fd);
+	if (o->nfrom_layers) {
+		c->layered = true;
+		r = layers_open(c, &c->src_layers, o->from_layers,
+				o->nfrom_layers, o->userxattr);
+		/* from_fd stays the top layer: paths are checked there. */
+		if (r == 0)
+			r = open_root(c, o->from_layers[0], &c->from_fd);
+	} else {
+		r = open_root(c, c->from_root ? c->from_root : ".",
+			      &c->from_fd);
+	}
 	if (r == 0)
 		r = open_root(c, c->to_root ? c->to_root : "/", &c->to_fd);
 	if (r < 0)
@@ -191,6 +202,8 @@ void stagecp_free(struct stagecp_ctx *c)
 		sys_close(c->from_fd);
 	if (c->to_fd >= 0)
 		sys_close(c->to_fd);
+	if (c->layered)
+		layers_close(&c->src_layers);
 	ladder_free(&c->ladder);
 	hardlinks_free(&c->links);
 	ignore_free(&c->excludes);

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "ignore.h"
+#include "layers.h"
 #include "modespec.h"
 #include "stagecp.h"
 
@@ -146,6 +147,8 @@ struct stagecp_ctx {
 	char *workdir;			/* cleaned, inside the destination */
 	int from_fd;			/* O_PATH roots */
 	int to_fd;
+	bool layered;			/* the source is src_layers */
+	struct layers src_layers;
 	/*
 	 * Shared state: the stats, the error and entry callbacks, the
 	 * hardlink map and the ladder are used under lock.

@@ -13,6 +13,7 @@
 #include "engine.h"
 #include "filter.h"
 #include "gomatch.h"
+#include "layers.h"
 #include "pathbuf.h"
 #include "resolve.h"
 #include "sys.h"
@@ -59,9 +60,17 @@ void plan_free(struct plan *p)
 /* Whether a clean path names something in the source root. */
 static int source_exists(struct stagecp_ctx *c, const char *path)
 {
+	struct layer_entry e;
 	char *res;
-	int r = resolve_root_path(c, c->from_fd, path, true, &res);
+	int r;
 
+	if (c->layered) {
+		r = layers_resolve(c, &c->src_layers, path, true, &e);
+		if (r == 0)
+			layer_entry_close(&e);
+		return r;
+	}
+	r = resolve_root_path(c, c->from_fd, path, true, &res);
 	if (r < 0)
 		return r;
 	r = resolve_open(c, c->from_fd, res, O_PATH);
@@ -128,16 +137,57 @@ static int wild_add(struct wild *w, const char *rel)
 	return plan_add(w->p, path, w->include);
 }
 
-static int wild_walk(struct wild *w, int dirfd, size_t depth)
+/* A matching walk's directory: its layers for a stack, else one fd. */
+static int wild_list(struct wild *w, const struct layer_dir *d,
+		     struct dir_names *names)
+{
+	int r;
+
+	if (w->c->layered)
+		return layers_list(w->c, &w->c->src_layers, d, names,
+				   w->base);
+	r = dir_names_read(names, d->fd[0]);
+	if (r < 0)
+		report(w->c, w->base, "read directory", r, false);
+	return r;
+}
+
+static int wild_open(struct wild *w, const struct layer_dir *d,
+		     const char *ent, struct layer_dir *child)
+{
+	const char *name = dir_names_name(ent);
+	int fd;
+
+	if (w->c->layered)
+		return layers_open_dir(w->c, &w->c->src_layers, d,
+				       dir_names_layer(ent), name, child,
+				       w->base);
+	memset(child, 0, sizeof(*child));
+	fd = sys_openat(d->fd[0], name, O_RDONLY | O_DIRECTORY | SYS_O_BASE,
+			0);
+	if (fd < 0)
+		return fd;
+	child->fd = malloc(sizeof(int));
+	if (!child->fd) {
+		sys_close(fd);
+		return -ENOMEM;
+	}
+	child->fd[0] = fd;
+	child->n = 1;
+	return 0;
+}
+
+static int wild_walk(struct wild *w, const struct layer_dir *d, size_t depth)
 {
 	struct dir_names names = { 0 };
-	int r = dir_names_read(&names, dirfd);
+	int r = wild_list(w, d, &names);
 
 	for (size_t i = 0; r == 0 && i < names.n; i++) {
 		const char *name = dir_names_name(names.v[i]);
 		unsigned char type = dir_names_type(names.v[i]);
+		struct layer_dir child;
 		size_t old;
-		int m, fd;
+		int m;
 
 		r = pathbuf_push(&w->rel, name, &old);
 		if (r < 0)
@@ -151,22 +201,66 @@ static int wild_walk(struct wild *w, int dirfd, size_t depth)
 		} else if (depth + 1 < w->depth &&
 			   (type == DT_DIR || type == DT_UNKNOWN)) {
 			/* Walk uses lstat: symlinked dirs are not entered. */
-			fd = sys_openat(dirfd, name, O_RDONLY | O_DIRECTORY |
-						     SYS_O_BASE, 0);
-			if (fd >= 0) {
-				r = wild_walk(w, fd, depth + 1);
-				sys_close(fd);
-			} else if (fd != -ENOTDIR && fd != -ELOOP) {
-				r = fd;
+			r = wild_open(w, d, names.v[i], &child);
+			if (r == 0) {
+				r = wild_walk(w, &child, depth + 1);
+				layer_dir_close(&child);
+			} else if (r == -ENOTDIR || r == -ELOOP ||
+				   r == -ENOENT) {
+				r = 0;
+			} else if (r != -EOPNOTSUPP) {
 				report(w->c, w->rel.s, "open", r, false);
 			}
 		}
 		pathbuf_pop(&w->rel, old);
 	}
-	if (r < 0 && r != -ENOMEM && names.v == NULL)
-		report(w->c, w->base, "read directory", r, false);
 	dir_names_free(&names);
 	return r;
+}
+
+/* The directory a wildcard's literal prefix names, or a negative errno
+ * (-ENOTDIR when it is something else). */
+static int wild_base(struct stagecp_ctx *c, const char *shown, char **base,
+		     struct layer_dir *d)
+{
+	struct layer_entry e;
+	struct stat st;
+	int r, fd;
+
+	memset(d, 0, sizeof(*d));
+	if (c->layered) {
+		*base = path_clean(shown);
+		if (!*base)
+			return -ENOMEM;
+		r = layers_resolve(c, &c->src_layers, shown, true, &e);
+		if (r == 0 && !e.is_dir) {
+			layer_entry_close(&e);
+			return -ENOTDIR;
+		}
+		if (r == 0)
+			*d = e.dir;
+		return r;
+	}
+	r = resolve_root_path(c, c->from_fd, shown, true, base);
+	if (r < 0)
+		return r;
+	fd = resolve_open(c, c->from_fd, *base,
+			  O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	r = sys_fstat(fd, &st);
+	if (r == 0 && !S_ISDIR(st.st_mode))
+		r = -ENOTDIR;
+	d->fd = r == 0 ? malloc(sizeof(int)) : NULL;
+	if (r == 0 && !d->fd)
+		r = -ENOMEM;
+	if (r < 0) {
+		sys_close(fd);
+		return r;
+	}
+	d->fd[0] = fd;
+	d->n = 1;
+	return 0;
 }
 
 static int expand_wildcard(struct stagecp_ctx *c, const char *src,
@@ -174,18 +268,18 @@ static int expand_wildcard(struct stagecp_ctx *c, const char *src,
 {
 	struct wild w = { .c = c, .p = p, .include = include };
 	char *prefix = NULL, *rest = NULL, *base = NULL, *shown;
-	struct stat st;
-	int r, fd = -1;
+	struct layer_dir d;
+	int r;
 
 	r = gomatch_split_wildcard(src, &prefix, &rest);
 	if (r < 0)
 		return r;
 	shown = prefix[0] ? prefix : "/";
-	r = resolve_root_path(c, c->from_fd, shown, true, &base);
-	if (r == 0) {
-		fd = resolve_open(c, c->from_fd, base, O_RDONLY | O_NOCTTY |
-						       O_NONBLOCK);
-		r = fd;
+	r = wild_base(c, shown, &base, &d);
+	/* Walk() of a file visits only itself: nothing can match. */
+	if (r == -ENOTDIR) {
+		r = 0;
+		goto free_paths;
 	}
 	if (r < 0) {
 		char msg[PATH_MAX + 64];
@@ -196,19 +290,16 @@ static int expand_wildcard(struct stagecp_ctx *c, const char *src,
 		report_msg(c, shown, "match source", msg, false);
 		goto free_paths;
 	}
-	r = sys_fstat(fd, &st);
-	if (r == 0 && S_ISDIR(st.st_mode)) {
-		w.pattern = rest;
-		w.depth = count_components(rest);
-		w.base = base;
-		r = gomatch_validate(rest);
-		if (r < 0)
-			wild_match(&w, "");
-		else
-			r = wild_walk(&w, fd, 0);
-		pathbuf_free(&w.rel);
-	}
-	sys_close(fd);
+	w.pattern = rest;
+	w.depth = count_components(rest);
+	w.base = base;
+	r = gomatch_validate(rest);
+	if (r < 0)
+		wild_match(&w, "");
+	else
+		r = wild_walk(&w, &d, 0);
+	pathbuf_free(&w.rel);
+	layer_dir_close(&d);
 free_paths:
 	free(prefix);
 	free(rest);

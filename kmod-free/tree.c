@@ -43,6 +43,13 @@ struct dir_task {
 	char *spath;		/* inside the source root, for messages */
 	char *dpath;		/* inside the destination root */
 	struct src_ent src;
+	/*
+	 * A layer stack source: the layer directories merging into this one,
+	 * topmost first (fd[0] is src.fd), and which of the parent's holds
+	 * its topmost.
+	 */
+	struct layer_dir layers;
+	unsigned char layer;
 	struct dst_dir dst;
 	struct meta_now dnow;	/* the destination dir before its metadata */
 	struct filter_state fstate;
@@ -109,10 +116,9 @@ static int open_beneath(struct stagecp_ctx *c, int dirfd, const char *name,
  * it if it is a regular file.  getdents' d_type saves a stat for files.
  */
 static int src_ent_open(struct stagecp_ctx *c, const struct dir_task *t,
-			unsigned char type, const char *name, const char *path,
-			struct src_ent *s)
+			int sfd, unsigned char type, const char *name,
+			const char *path, struct src_ent *s)
 {
-	int sfd = t->src.fd;
 	struct stat st;
 	int r;
 
@@ -216,7 +222,9 @@ static void finish_dir(struct tree_run *run, struct dir_task *t)
 	}
 	if (t->dst.fd >= 0)
 		sys_close(t->dst.fd);
-	if (t->src.fd >= 0)
+	if (t->layers.n)
+		layer_dir_close(&t->layers);	/* src.fd among them */
+	else if (t->src.fd >= 0)
 		sys_close(t->src.fd);
 }
 
@@ -251,14 +259,16 @@ static void task_queue(struct tree_run *run, struct dir_task *t)
 
 /* A subdirectory found in t's listing becomes a task of its own. */
 static int queue_subdir(struct tree_run *run, struct dir_task *t,
-			const char *name, const char *spath, const char *dpath,
-			bool pending, struct filter_state *fstate)
+			const char *name, unsigned char layer,
+			const char *spath, const char *dpath, bool pending,
+			struct filter_state *fstate)
 {
 	struct dir_task *sub = calloc(1, sizeof(*sub));
 
 	if (!sub)
 		return -ENOMEM;
 	sub->parent = t;
+	sub->layer = layer;
 	sub->refs = 1;
 	sub->pending = pending;
 	sub->name = strdup(name);
@@ -285,15 +295,25 @@ static int open_task(struct tree_run *run, struct worker *w,
 {
 	struct stagecp_ctx *c = run->c;
 	struct dir_task *p = t->parent;
-	int fd, r;
+	int pfd = p->src.fd, fd, r;
 
-	fd = open_beneath(c, p->src.fd, t->name,
-			  O_RDONLY | O_DIRECTORY | O_NOCTTY, p->src.st.st_dev);
+	if (c->layered) {
+		pfd = p->layers.fd[t->layer];
+		r = layers_open_dir(c, &c->src_layers, &p->layers, t->layer,
+				    t->name, &t->layers, t->spath);
+		fd = r < 0 ? r : t->layers.fd[0];
+	} else {
+		fd = open_beneath(c, pfd, t->name,
+				  O_RDONLY | O_DIRECTORY | O_NOCTTY,
+				  p->src.st.st_dev);
+	}
+	if (fd == -EOPNOTSUPP)
+		return fd;	/* a refused layer feature, reported */
 	if (fd < 0)
 		return skip_changed(c, t->spath, fd) ?: -ECANCELED;
 	t->src.fd = fd;
 	t->src.path = t->spath;
-	t->src.x = (struct node){ .fd = fd, .dirfd = p->src.fd,
+	t->src.x = (struct node){ .fd = fd, .dirfd = pfd,
 				  .name = t->name,
 				  .at_flags = AT_SYMLINK_NOFOLLOW };
 	r = sys_fstat(fd, &t->src.st);
@@ -339,6 +359,8 @@ static int copy_entry(struct tree_run *run, struct worker *w,
 	struct stagecp_ctx *c = run->c;
 	const char *name = dir_names_name(ent);
 	unsigned char type = dir_names_type(ent);
+	unsigned char layer = dir_names_layer(ent);
+	int sfd = c->layered ? t->layers.fd[layer] : t->src.fd;
 	struct filter_state fstate = { 0 };
 	enum filter_verdict v;
 	struct src_ent s;
@@ -346,7 +368,7 @@ static int copy_entry(struct tree_run *run, struct worker *w,
 	int r;
 
 	if (type == DT_UNKNOWN) {
-		r = sys_fstatat(t->src.fd, name, &st, AT_SYMLINK_NOFOLLOW);
+		r = sys_fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW);
 		if (r < 0)
 			return skip_changed(c, spath->s, r);
 		type = S_ISDIR(st.st_mode) ? DT_DIR : DT_UNKNOWN;
@@ -357,7 +379,7 @@ static int copy_entry(struct tree_run *run, struct worker *w,
 		return 0;
 	}
 	if (type == DT_DIR) {
-		r = queue_subdir(run, t, name, spath->s, dpath->s,
+		r = queue_subdir(run, t, name, layer, spath->s, dpath->s,
 				 v == FILTER_TRAVERSE, &fstate);
 		filter_state_free(&fstate);
 		return r;
@@ -365,12 +387,21 @@ static int copy_entry(struct tree_run *run, struct worker *w,
 	filter_state_free(&fstate);
 	if (v == FILTER_TRAVERSE)
 		return 0;	/* only directories are walked through */
-	r = src_ent_open(c, t, type, name, spath->s, &s);
+	r = src_ent_open(c, t, sfd, type, name, spath->s, &s);
 	if (r < 0)
 		return skip_changed(c, spath->s, r);
 	if (S_ISDIR(s.st.st_mode)) {
 		/* A directory swapped in since readdir: not followed. */
 		r = skip_changed(c, spath->s, -ESTALE);
+		goto close_src;
+	}
+	if (c->layered && s.fd >= 0 &&
+	    layers_is_metacopy(&c->src_layers, s.fd)) {
+		report_msg(c, spath->s, "read layers", "a layer holds a "
+			   "metacopy file, which stagecp does not model; copy "
+			   "through the mounted overlay with --from=MERGED",
+			   false);
+		r = -EOPNOTSUPP;
 		goto close_src;
 	}
 	r = materialize(run, t);
@@ -393,7 +424,10 @@ static void copy_dir(struct tree_run *run, struct worker *w,
 
 	if (!t->top)
 		r = open_task(run, w, t);
-	if (r == 0) {
+	if (r == 0 && c->layered) {
+		r = layers_list(c, &c->src_layers, &t->layers, &names,
+				t->spath);
+	} else if (r == 0) {
 		r = dir_names_read(&names, t->src.fd);
 		if (r < 0)
 			report(c, t->spath, "read directory", r, false);
@@ -478,8 +512,8 @@ static void run_workers(struct tree_run *run, unsigned int jobs)
 }
 
 int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
-		       const struct dst_dir *d, const char *dpath,
-		       const struct filter *filter)
+		       struct layer_dir *layers, const struct dst_dir *d,
+		       const char *dpath, const struct filter *filter)
 {
 	struct tree_run run = {
 		.c = c,
@@ -512,6 +546,10 @@ int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
 		return r;
 	}
 	s->fd = -1;		/* now the run's */
+	if (layers) {
+		top->layers = *layers;	/* fd[0] is s->fd */
+		memset(layers, 0, sizeof(*layers));
+	}
 	if (filter)
 		filter_start(filter, &top->fstate);
 	pthread_mutex_init(&run.lock, NULL);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "entry.h"
+#include "layers.h"
 
 struct stagecp_ctx;
 struct filter;
@@ -20,10 +21,12 @@ struct filter;
  * Copy the contents of the source directory s into the existing destination
  * directory d (dpath), the top of a directory copy: d keeps its owner and
  * mode and takes only the source's times, after its children.  filter, when
- * not NULL, decides which entries are copied.
+ * not NULL, decides which entries are copied.  layers, for a layer stack
+ * source, holds the layer directories of s (fd[0] is s->fd); the walk takes
+ * them over.
  */
 int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
-		       const struct dst_dir *d, const char *dpath,
-		       const struct filter *filter);
+		       struct layer_dir *layers, const struct dst_dir *d,
+		       const char *dpath, const struct filter *filter);
 
 #endif

@@ -31,6 +31,7 @@ struct cli {
 	struct stage *stages;
 	size_t nstages;
 	const char *from;	/* --from as given: a stage name or a root */
+	char **from_layers;	/* --from-layers, split */
 	bool verbose;
 	bool stats;
 	bool quiet;

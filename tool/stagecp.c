@@ -38,6 +38,8 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_NO_OPENAT2,
 	OPT_ATOMIC,
+	OPT_FROM_LAYERS,
+	OPT_USERXATTR,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -55,6 +57,8 @@ static const struct option long_opts[] = {
 	{ "stage", required_argument, NULL, OPT_STAGE },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "atomic", no_argument, NULL, OPT_ATOMIC },
+	{ "from-layers", required_argument, NULL, OPT_FROM_LAYERS },
+	{ "userxattr", no_argument, NULL, OPT_USERXATTR },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -151,6 +155,57 @@ static int parse_strategy(const char *s, enum stagecp_strategy *out)
 	return -EINVAL;
 }
 
+/*
+ * A layer list as overlayfs takes lowerdir: directories separated by ":",
+ * a "\\:" standing for a colon in a name.
+ */
+static int split_layers(const char *opt, const char *arg, char ***out,
+			size_t *n)
+{
+	char *cur = malloc(strlen(arg) + 1);
+	size_t cap = 2, len = 0, k = 0;
+	int r = 0;
+	char **v;
+
+	for (const char *p = arg; *p; p++)
+		cap += *p == ':';
+	v = calloc(cap, sizeof(*v));
+	if (!cur || !v) {
+		free(cur);
+		free(v);
+		return -ENOMEM;
+	}
+	for (const char *p = arg;; p++) {
+		if (p[0] == '\\' && p[1] == ':') {
+			cur[len++] = ':';
+			p++;
+			continue;
+		}
+		if (*p && *p != ':') {
+			cur[len++] = *p;
+			continue;
+		}
+		if (!len) {
+			fprintf(stderr, "stagecp: %s=%s: an empty layer "
+				"(\"::\" data-only layers are not "
+				"supported)\n", opt, arg);
+			r = -EINVAL;
+			break;
+		}
+		v[k++] = strndup(cur, len);
+		len = 0;
+		if (!*p)
+			break;
+	}
+	free(cur);
+	*out = v;
+	*n = k;
+	for (size_t i = 0; i < k; i++)
+		if (!v[i])
+			return -ENOMEM;
+	return r;
+}
+
 static int parse_jobs(const char *s, unsigned int *out)
 {
 	char *end;
@@ -198,6 +253,8 @@ const char *cli_stage_root(const struct cli *cli, const char *from)
 
 static int parse_option(struct cli *cli, int ch, const char **file)
 {
+	int r;
+
 	switch (ch) {
 	case OPT_FROM:
 		cli->from = optarg;
@@ -244,6 +301,14 @@ static int parse_option(struct cli *cli, int ch, const char **file)
 		return 0;
 	case OPT_ATOMIC:
 		cli->opt.flags |= STAGECP_F_ATOMIC;
+		return 0;
+	case OPT_FROM_LAYERS:
+		r = split_layers("--from-layers", optarg, &cli->from_layers,
+				 &cli->opt.nfrom_layers);
+		cli->opt.from_layers = (const char *const *)cli->from_layers;
+		return r;
+	case OPT_USERXATTR:
+		cli->opt.userxattr = true;
 		return 0;
 	case 'n':
 		cli->opt.flags |= STAGECP_F_DRY_RUN;
@@ -303,8 +368,16 @@ static int parse_args(struct cli *cli, int argc, char **argv, bool exec,
 	return -EINVAL;
 }
 
+static void free_strv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
 static void cli_free(struct cli *cli)
 {
+	free_strv(cli->from_layers);
 	for (size_t i = 0; i < cli->nstages; i++)
 		free(cli->stages[i].name);
 	free(cli->stages);

@@ -161,6 +161,16 @@ struct stagecp_options {
 	 * as if it were "/".  NULL means the current directory.
 	 */
 	const char *from_root;
+	/*
+	 * Instead of from_root: the source is an overlay layer stack, these
+	 * directories topmost first (overlayfs lowerdir order, the upper
+	 * first if any).  The engine computes the merged view itself, so
+	 * files are read from their real layers (and can be cloned).
+	 */
+	const char *const *from_layers;
+	size_t nfrom_layers;
+	/* The stack uses user.overlay.* xattrs (mounted with userxattr). */
+	bool userxattr;
 	/* The destination stage root, with the same rules.  NULL means "/". */
 	const char *to_root;
 	/*

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "ovlmount.h"
 #include "pathbuf.h"
 #include "resolve.h"
 #include "sys.h"
@@ -79,6 +80,53 @@ static void report_option(struct stagecp_ctx *c, const char *name,
 	}
 	report_msg(c, path, op, err, false);
 	free(path);
+}
+
+/*
+ * A source root that is a mounted overlay is read from its layers when it
+ * can be: their files clone, the overlay's do not across mounts.  Between
+ * two overlay mounts, though, copy_file_range through the mounts reflinks
+ * and layer files into an overlay do not: then the mount is read.
+ */
+static int choose_overlay_source(struct stagecp_ctx *c)
+{
+	struct ovl_mount m;
+	const char *why;
+	int r;
+
+	if (!ovl_is_overlay(c->from_fd))
+		return 0;
+	r = ovl_mount_read(c->from_fd, &m);
+	if (r < 0)
+		return r;
+	why = m.why;
+	if (!why && ovl_is_overlay(c->to_fd))
+		why = "the destination is an overlay mount too, and "
+		      "copy_file_range between the mounts reflinks";
+	if (!why) {
+		r = layers_open(c, &c->src_layers,
+				(const char *const *)m.layers, m.n, m.user);
+		if (r == 0)
+			c->layered = true;
+		else
+			layers_close(&c->src_layers);
+	}
+	if (r == 0 && why &&
+	    asprintf(&c->source_desc, "through the overlay mount %s (%s)",
+		     c->from_root, why) < 0)
+		c->source_desc = NULL;
+	if (r == 0 && !why &&
+	    asprintf(&c->source_desc, "layers of the overlay mount %s (%zu "
+		     "layers%s)", c->from_root, m.n,
+		     m.user ? ", userxattr" : "") < 0)
+		c->source_desc = NULL;
+	ovl_mount_free(&m);
+	return r;
+}
+
+const char *stagecp_source_description(const struct stagecp_ctx *c)
+{
+	return c->source_desc;
 }
 
 /* The default number of workers: one per online CPU. */
@@ -174,6 +222,8 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	}
 	if (r == 0)
 		r = open_root(c, c->to_root ? c->to_root : "/", &c->to_fd);
+	if (r == 0 && !c->layered)
+		r = choose_overlay_source(c);
 	if (r < 0)
 		goto free_ctx;
 	c->link = o->link && !(o->chmod && o->chmod[0]);
@@ -212,6 +262,7 @@ void stagecp_free(struct stagecp_ctx *c)
 		free(c->exclude_copy[i]);
 	free(c->exclude_copy);
 	free(c->chown_copy);
+	free(c->source_desc);
 	free(c->chmod_copy);
 	free(c->from_root);
 	free(c->to_root);

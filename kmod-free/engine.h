@@ -148,6 +148,7 @@ struct stagecp_ctx {
 	int from_fd;			/* O_PATH roots */
 	int to_fd;
 	bool layered;			/* the source is src_layers */
+	char *source_desc;		/* how a mounted overlay is read */
 	struct layers src_layers;
 	/*
 	 * Shared state: the stats, the error and entry callbacks, the

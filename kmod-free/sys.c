@@ -76,15 +76,18 @@ int sys_fstatfs(int fd, struct statfs *st)
 	RET(fstatfs(fd, st));
 }
 
-int sys_statx_mnt_id(int dirfd, const char *name, int flags, uint64_t *id)
+int sys_statx_mnt_id(int dirfd, const char *name, int flags, uint64_t *id,
+		     bool *mount_root)
 {
 	struct statx stx;
 
 	if (statx(dirfd, name, flags, STATX_MNT_ID, &stx) < 0)
 		return -errno;
-	if (!(stx.stx_mask & STATX_MNT_ID))
+	if (!(stx.stx_mask & STATX_MNT_ID) ||
+	    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
 		return -EOPNOTSUPP;
 	*id = stx.stx_mnt_id;
+	*mount_root = stx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
 	return 0;
 }
 

@@ -27,7 +27,9 @@ int sys_dup(int fd);
 int sys_fstat(int fd, struct stat *st);
 int sys_fstatat(int dirfd, const char *name, struct stat *st, int flags);
 int sys_fstatfs(int fd, struct statfs *st);
-int sys_statx_mnt_id(int dirfd, const char *name, int flags, uint64_t *id);
+/* The mount id, and whether the entry is the root of its mount. */
+int sys_statx_mnt_id(int dirfd, const char *name, int flags, uint64_t *id,
+		     bool *mount_root);
 int sys_mkdirat(int dirfd, const char *name, mode_t mode);
 int sys_mknodat(int dirfd, const char *name, mode_t mode, dev_t dev);
 int sys_symlinkat(const char *target, int dirfd, const char *name);

@@ -465,6 +465,8 @@ int cli_run_copy(struct cli *cli, const char *const *srcs, size_t nsrcs,
 	r = stagecp_new(&ctx, &cli->opt);
 	if (r < 0)
 		return r;
+	if (cli->verbose && stagecp_source_description(ctx))
+		printf("source: %s\n", stagecp_source_description(ctx));
 	r = stagecp_copy(ctx, srcs, nsrcs, dest);
 	/* Usage errors are the caller's: a failed copy is not one. */
 	if (r == -EINVAL)

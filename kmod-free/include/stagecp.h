@@ -330,6 +330,15 @@ STAGECP_API void stagecp_copy_lines_free(struct stagecp_copy_lines *l);
 STAGECP_API int stagecp_drop_capabilities(const struct stagecp_options *o,
 					  char *msg, size_t msglen);
 
+/*
+ * When the source root is a mounted overlay: how it is read, either
+ * "layers of the overlay mount ..." (its layer files, which clone) or
+ * "through the overlay mount ... (why)".  NULL for other sources.  Valid
+ * until stagecp_free().
+ */
+STAGECP_API const char *stagecp_source_description(
+	const struct stagecp_ctx *ctx);
+
 /* Close the roots and free the context.  NULL is allowed. */
 STAGECP_API void stagecp_free(struct stagecp_ctx *ctx);
 

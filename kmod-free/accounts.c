@@ -12,6 +12,37 @@
 #include "sys.h"
 
 /*
+ * Open path inside the root whose accounts count: the destination root, a
+ * base root or base layer stack for a new layer, or the merged view of a
+ * destination layer stack.
+ */
+static int open_in_accounts_root(struct stagecp_ctx *c, const char *path)
+{
+	const struct layers *l = c->acct_layers.root.n ? &c->acct_layers
+						       : NULL;
+	int rootfd = c->acct_fd >= 0 ? c->acct_fd : c->to_fd;
+	struct layer_entry e;
+	char *res;
+	int r;
+
+	if (l) {
+		r = layers_resolve(c, l, path, true, &e);
+		if (r < 0)
+			return r;
+		r = e.is_dir ? -EISDIR : sys_openat(e.dirfd, e.name, SYS_O_SRC,
+						    0);
+		layer_entry_close(&e);
+		return r;
+	}
+	r = resolve_root_path(c, rootfd, path, true, &res);
+	if (r < 0)
+		return r;
+	r = resolve_open(c, rootfd, res, SYS_O_SRC);
+	free(res);
+	return r;
+}
+
+/*
  * Open an account file inside the destination root: *f stays NULL when it
  * does not exist, which owner_resolve() reports if a name needed it.
  */
@@ -19,15 +50,10 @@ static int open_account_file(struct stagecp_ctx *c, const char *path,
 			     FILE **f)
 {
 	struct stat st;
-	char *res;
 	int fd, r;
 
 	*f = NULL;
-	r = resolve_root_path(c, c->to_fd, path, true, &res);
-	if (r < 0)
-		return r;
-	fd = resolve_open(c, c->to_fd, res, SYS_O_SRC);
-	free(res);
+	fd = open_in_accounts_root(c, path);
 	if (fd == -ENOENT || fd == -ENOTDIR)
 		return 0;
 	if (fd < 0)
@@ -66,6 +92,13 @@ int accounts_resolve_owner(struct stagecp_ctx *c)
 	}
 	needed[0] = owner_needs_passwd(&spec);
 	needed[1] = owner_needs_group(&spec);
+	if ((needed[0] || needed[1]) && c->acct_none) {
+		report_msg(c, c->opt.chown, "chown", "a new layer has no "
+			   "accounts: give --base or --base-layers to look "
+			   "names up in", false);
+		r = -EINVAL;
+		goto close_files;
+	}
 	for (int i = 0; i < 2; i++) {
 		if (!needed[i])
 			continue;

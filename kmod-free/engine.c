@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "dirnames.h"
 #include "engine.h"
 #include "ovlmount.h"
 #include "pathbuf.h"
@@ -129,6 +130,50 @@ const char *stagecp_source_description(const struct stagecp_ctx *c)
 	return c->source_desc;
 }
 
+/*
+ * A new layer has no accounts of its own: --chown names come from the base
+ * it will be stacked on.
+ */
+static int open_accounts_root(struct stagecp_ctx *c,
+			      const struct stagecp_options *o)
+{
+	if (o->nbase_layers)
+		return layers_open(c, &c->acct_layers, o->base_layers,
+				   o->nbase_layers, o->userxattr);
+	if (o->base_root)
+		return open_root(c, o->base_root, &c->acct_fd);
+	c->acct_none = o->flags & STAGECP_F_NEW_LAYER;
+	return 0;
+}
+
+/*
+ * A new layer's directory: made when missing, and empty, so it holds the
+ * copy alone.
+ */
+static int make_new_layer(struct stagecp_ctx *c, const char *path)
+{
+	struct dir_names names = { 0 };
+	int fd, r = sys_mkdirat(AT_FDCWD, path, 0755);
+
+	if (r < 0 && r != -EEXIST) {
+		report(c, path, "create layer", r, false);
+		return r;
+	}
+	fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	r = fd < 0 ? fd : dir_names_read(&names, fd);
+	if (r == 0 && names.n)
+		report_msg(c, path, "create layer", "a new layer must be "
+			   "empty", false);
+	else if (r < 0)
+		report(c, path, "open layer", r, false);
+	if (r == 0 && names.n)
+		r = -EEXIST;
+	dir_names_free(&names);
+	if (fd >= 0)
+		sys_close(fd);
+	return r;
+}
+
 /* The default number of workers: one per online CPU. */
 static unsigned int online_cpus(void)
 {
@@ -184,7 +229,7 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	if (!c)
 		return -ENOMEM;
 	c->opt = *o;
-	c->from_fd = c->to_fd = -1;
+	c->from_fd = c->to_fd = c->acct_fd = -1;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->link_ready, NULL);
 	c->jobs = o->jobs ? o->jobs : online_cpus();
@@ -220,13 +265,20 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 		r = open_root(c, c->from_root ? c->from_root : ".",
 			      &c->from_fd);
 	}
+	if (r == 0 && (o->flags & STAGECP_F_NEW_LAYER))
+		r = c->to_root ? make_new_layer(c, c->to_root) : -EINVAL;
 	if (r == 0)
 		r = open_root(c, c->to_root ? c->to_root : "/", &c->to_fd);
 	if (r == 0 && !c->layered)
 		r = choose_overlay_source(c);
+	if (r == 0)
+		r = open_accounts_root(c, o);
 	if (r < 0)
 		goto free_ctx;
-	c->link = o->link && !(o->chmod && o->chmod[0]);
+	/* BuildKit drops --link when --chmod is given; a new layer is a
+	 * --link copy by definition. */
+	c->link = (o->link && !(o->chmod && o->chmod[0])) ||
+		  (o->flags & STAGECP_F_NEW_LAYER);
 	c->pid = getpid();
 	c->euid = geteuid();
 	c->egid = getegid();
@@ -254,6 +306,9 @@ void stagecp_free(struct stagecp_ctx *c)
 		sys_close(c->to_fd);
 	if (c->layered)
 		layers_close(&c->src_layers);
+	layers_close(&c->acct_layers);
+	if (c->acct_fd >= 0)
+		sys_close(c->acct_fd);
 	ladder_free(&c->ladder);
 	hardlinks_free(&c->links);
 	ignore_free(&c->excludes);

@@ -148,6 +148,10 @@ struct stagecp_ctx {
 	int from_fd;			/* O_PATH roots */
 	int to_fd;
 	bool layered;			/* the source is src_layers */
+	/* Where --chown names are looked up, when not in to_fd. */
+	int acct_fd;
+	struct layers acct_layers;
+	bool acct_none;			/* a new layer without a base */
 	char *source_desc;		/* how a mounted overlay is read */
 	struct layers src_layers;
 	/*

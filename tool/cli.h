@@ -32,6 +32,7 @@ struct cli {
 	size_t nstages;
 	const char *from;	/* --from as given: a stage name or a root */
 	char **from_layers;	/* --from-layers, split */
+	char **base_layers;	/* --base-layers, split */
 	bool verbose;
 	bool stats;
 	bool quiet;

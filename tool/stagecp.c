@@ -40,6 +40,9 @@ enum {
 	OPT_ATOMIC,
 	OPT_FROM_LAYERS,
 	OPT_USERXATTR,
+	OPT_TO_LAYER,
+	OPT_BASE,
+	OPT_BASE_LAYERS,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -59,6 +62,9 @@ static const struct option long_opts[] = {
 	{ "atomic", no_argument, NULL, OPT_ATOMIC },
 	{ "from-layers", required_argument, NULL, OPT_FROM_LAYERS },
 	{ "userxattr", no_argument, NULL, OPT_USERXATTR },
+	{ "to-layer", required_argument, NULL, OPT_TO_LAYER },
+	{ "base", required_argument, NULL, OPT_BASE },
+	{ "base-layers", required_argument, NULL, OPT_BASE_LAYERS },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -91,6 +97,15 @@ static void usage(FILE *f)
 	      "inside it (default: /)\n"
 	      "  --workdir=PATH     where a relative DEST starts (default: / "
 	      "with --to, else .)\n"
+	      "  --from-layers=TOP:...:BOTTOM\n"
+	      "                     the source is an overlay layer stack, read "
+	      "without mounting\n"
+	      "      --userxattr    its markers are user.overlay.* xattrs\n"
+	      "  --to-layer=DIR     write the copy as a new layer in DIR (COPY "
+	      "--link)\n"
+	      "  --base=ROOT, --base-layers=L1:L2...\n"
+	      "                     where a new layer's --chown names are "
+	      "looked up\n"
 	      "  --chown=USER[:GROUP]  owner of every copied entry, names from "
 	      "DEST's /etc/passwd\n"
 	      "  --chmod=MODE       mode of every copied entry: octal or "
@@ -310,6 +325,18 @@ static int parse_option(struct cli *cli, int ch, const char **file)
 	case OPT_USERXATTR:
 		cli->opt.userxattr = true;
 		return 0;
+	case OPT_TO_LAYER:
+		cli->opt.to_root = optarg;
+		cli->opt.flags |= STAGECP_F_NEW_LAYER;
+		return 0;
+	case OPT_BASE:
+		cli->opt.base_root = optarg;
+		return 0;
+	case OPT_BASE_LAYERS:
+		r = split_layers("--base-layers", optarg, &cli->base_layers,
+				 &cli->opt.nbase_layers);
+		cli->opt.base_layers = (const char *const *)cli->base_layers;
+		return r;
 	case 'n':
 		cli->opt.flags |= STAGECP_F_DRY_RUN;
 		return 0;
@@ -378,6 +405,7 @@ static void free_strv(char **v)
 static void cli_free(struct cli *cli)
 {
 	free_strv(cli->from_layers);
+	free_strv(cli->base_layers);
 	for (size_t i = 0; i < cli->nstages; i++)
 		free(cli->stages[i].name);
 	free(cli->stages);

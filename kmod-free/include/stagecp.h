@@ -152,6 +152,13 @@ enum {
 	 * copy would meet at the destination are reported as usual.
 	 */
 	STAGECP_F_DRY_RUN = 1u << 2,
+	/*
+	 * to_root is a new layer (COPY --link): it is made when missing and
+	 * must be empty, and it gets only the copied entries and the
+	 * directories leading to them, with --link metadata.  --chown names
+	 * are looked up in base_root or base_layers.
+	 */
+	STAGECP_F_NEW_LAYER = 1u << 3,
 };
 
 struct stagecp_options {
@@ -171,6 +178,13 @@ struct stagecp_options {
 	size_t nfrom_layers;
 	/* The stack uses user.overlay.* xattrs (mounted with userxattr). */
 	bool userxattr;
+	/*
+	 * Where --chown names are looked up for a new layer
+	 * (STAGECP_F_NEW_LAYER): a root, or a layer stack, topmost first.
+	 */
+	const char *base_root;
+	const char *const *base_layers;
+	size_t nbase_layers;
 	/* The destination stage root, with the same rules.  NULL means "/". */
 	const char *to_root;
 	/*

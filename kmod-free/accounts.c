@@ -19,7 +19,7 @@
 static int open_in_accounts_root(struct stagecp_ctx *c, const char *path)
 {
 	const struct layers *l = c->acct_layers.root.n ? &c->acct_layers
-						       : NULL;
+			       : c->dst_layered ? &c->dst_layers : NULL;
 	int rootfd = c->acct_fd >= 0 ? c->acct_fd : c->to_fd;
 	struct layer_entry e;
 	char *res;

@@ -17,6 +17,7 @@
 
 #include "accounts.h"
 #include "dryrun.h"
+#include "dstlayers.h"
 #include "engine.h"
 #include "filter.h"
 #include "layers.h"
@@ -54,7 +55,10 @@ static int dest_path(struct stagecp_ctx *c, const char *path, char **res)
 		*res = path_clean(path);
 		return *res ? 0 : -ENOMEM;
 	}
-	r = resolve_root_path(c, c->to_fd, path, true, res);
+	if (c->dst_layered)
+		r = layers_resolve_path(c, &c->dst_layers, path, true, res);
+	else
+		r = resolve_root_path(c, c->to_fd, path, true, res);
 	if (r < 0)
 		report(c, path, "resolve", r, false);
 	return r;
@@ -185,16 +189,24 @@ static int top_src_open_layered(struct stagecp_ctx *c, const char *path,
 	return r;
 }
 
-/* Make the directory at the unresolved path dir; returns its fd. */
-static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res)
+/*
+ * Make the directory at the unresolved path dir; returns its fd, and for a
+ * destination layer stack its merged layers in *merged.
+ */
+static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res,
+		     struct layer_dir *merged)
 {
 	struct mkdir_attr attr = dest_dir_attr(c);
 	char *failed = NULL;
 	int r = dest_path(c, dir, res);
 
+	memset(merged, 0, sizeof(*merged));
 	if (r < 0)
 		return r;
-	r = resolve_mkdirs(c, c->to_fd, *res, &attr, &failed);
+	if (c->dst_layered && !c->link)
+		r = dstl_mkdirs(c, *res, &attr, &failed, merged);
+	else
+		r = resolve_mkdirs(c, c->to_fd, *res, &attr, &failed);
 	if (r < 0) {
 		report(c, failed ? failed : *res, "mkdir", r, false);
 		free(failed);
@@ -246,6 +258,7 @@ static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 			   const char *target, const struct stat *tst,
 			   const struct filter *filter)
 {
+	struct layer_dir merged;
 	struct dst_dir d;
 	char *res = NULL;
 	int fd, r;
@@ -258,14 +271,16 @@ static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 		report_msg(c, target, "copy", msg, false);
 		return -ENOTDIR;
 	}
-	fd = make_dirs(c, target, &res);
+	fd = make_dirs(c, target, &res, &merged);
 	if (fd < 0)
 		return fd;
 	r = dst_dir_init(c, &d, fd, target);
+	d.merged = c->dst_layered ? &merged : NULL;
 	if (r == 0)
 		r = tree_copy_contents(c, &t->ent,
 				       t->layers.n ? &t->layers : NULL, &d, res,
 				       filter_active(filter) ? filter : NULL);
+	layer_dir_close(&merged);
 	sys_close(fd);
 	free(res);
 	return r;
@@ -277,19 +292,22 @@ static int copy_leaf_source(struct stagecp_ctx *c, struct top_src *t,
 {
 	char *parent = path_dir(target);
 	struct worker w = { .c = c };
+	struct layer_dir merged;
 	struct dst_dir d;
 	char *res = NULL;
 	int fd, r;
 
 	if (!parent)
 		return -ENOMEM;
-	fd = make_dirs(c, parent, &res);
+	fd = make_dirs(c, parent, &res, &merged);
 	free(parent);
 	if (fd < 0)
 		return fd;
 	r = dst_dir_init(c, &d, fd, res);
+	d.merged = c->dst_layered ? &merged : NULL;
 	if (r == 0)
 		r = entry_copy(&w, &t->ent, &d, path_base(target), target);
+	layer_dir_close(&merged);
 	worker_free(&w);
 	sys_close(fd);
 	free(res);
@@ -301,6 +319,20 @@ static int copy_leaf_source(struct stagecp_ctx *c, struct top_src *t,
  * is not a directory and DEST is one.  *tst tells whether (and as what) the
  * target exists.
  */
+/* An O_PATH fd of a destination layer stack entry, in the merged view. */
+static int open_in_dst_layers(struct stagecp_ctx *c, const char *path)
+{
+	struct layer_entry e;
+	int r = layers_resolve(c, &c->dst_layers, path, false, &e);
+
+	if (r < 0)
+		return r;
+	r = e.is_dir ? sys_dup(e.dir.fd[0])
+		     : sys_openat(e.dirfd, e.name, O_PATH | SYS_O_BASE, 0);
+	layer_entry_close(&e);
+	return r;
+}
+
 static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 			const char *src, const char *dest, bool dest_is_dir,
 			char **target, struct stat *tst, bool *exists)
@@ -311,7 +343,8 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 	r = dest_path(c, dest, &res);
 	if (r < 0)
 		return r;
-	fd = resolve_open(c, c->to_fd, res, O_PATH);
+	fd = c->dst_layered ? open_in_dst_layers(c, res)
+			    : resolve_open(c, c->to_fd, res, O_PATH);
 	*exists = fd >= 0;
 	if (fd >= 0) {
 		r = sys_fstat(fd, tst);
@@ -438,6 +471,7 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 {
 	struct top_src t = { .ent.fd = -1, .pathfd = -1 };
 	char *sres = NULL, *ensure = NULL, *eres = NULL, *target = NULL;
+	struct layer_dir merged;
 	struct filter filter;
 	struct stat tst;
 	bool exists;
@@ -473,11 +507,12 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 		r = -ENOMEM;
 		goto close_src;
 	}
-	fd = make_dirs(c, ensure, &eres);
+	fd = make_dirs(c, ensure, &eres, &merged);
 	if (fd < 0) {
 		r = fd;
 		goto close_src;
 	}
+	layer_dir_close(&merged);
 	sys_close(fd);
 	r = place_source(c, &t, it->path, dest, dest_is_dir, &target, &tst,
 			 &exists);

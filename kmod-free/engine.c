@@ -53,7 +53,7 @@ static int default_workdir(struct stagecp_ctx *c)
 {
 	char *cwd;
 
-	if (c->opt.to_root) {
+	if (c->opt.to_root || c->opt.nto_layers) {
 		c->workdir = strdup("/");
 		return c->workdir ? 0 : -ENOMEM;
 	}
@@ -242,6 +242,7 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	c->opt.from_root = c->from_root;
 	c->opt.to_root = c->to_root;
 	c->opt.from_layers = NULL;	/* the caller's: used here only */
+	c->opt.to_layers = NULL;
 	r = copy_copy_options(c, o);
 	if (r < 0)
 		goto free_ctx;
@@ -267,8 +268,15 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	}
 	if (r == 0 && (o->flags & STAGECP_F_NEW_LAYER))
 		r = c->to_root ? make_new_layer(c, c->to_root) : -EINVAL;
-	if (r == 0)
+	if (r == 0 && o->nto_layers) {
+		c->dst_layered = true;
+		r = layers_open(c, &c->dst_layers, o->to_layers,
+				o->nto_layers, o->userxattr);
+		if (r == 0)
+			r = open_root(c, o->to_layers[0], &c->to_fd);
+	} else if (r == 0) {
 		r = open_root(c, c->to_root ? c->to_root : "/", &c->to_fd);
+	}
 	if (r == 0 && !c->layered)
 		r = choose_overlay_source(c);
 	if (r == 0)
@@ -307,6 +315,7 @@ void stagecp_free(struct stagecp_ctx *c)
 	if (c->layered)
 		layers_close(&c->src_layers);
 	layers_close(&c->acct_layers);
+	layers_close(&c->dst_layers);
 	if (c->acct_fd >= 0)
 		sys_close(c->acct_fd);
 	ladder_free(&c->ladder);

@@ -148,6 +148,8 @@ struct stagecp_ctx {
 	int from_fd;			/* O_PATH roots */
 	int to_fd;
 	bool layered;			/* the source is src_layers */
+	bool dst_layered;		/* the destination is dst_layers */
+	struct layers dst_layers;	/* its upper first; to_fd is it */
 	/* Where --chown names are looked up, when not in to_fd. */
 	int acct_fd;
 	struct layers acct_layers;

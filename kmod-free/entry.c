@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dstlayers.h"
 #include "engine.h"
 #include "meta.h"
 #include "pathbuf.h"
@@ -441,7 +442,12 @@ int entry_make_dir(struct stagecp_ctx *c, const struct src_ent *s,
 	int r, dfd;
 
 	*now = fresh(c, d, 0700);
+	r = dstl_check(c, d, name, true, dpath);
+	if (r < 0)
+		return r;
 	r = sys_mkdirat(d->fd, name, 0700);
+	if (r == -EEXIST && d->merged)
+		r = dstl_whiteout_to_dir(c, d, name);
 	if (r == -EEXIST && c->link &&
 	    sys_fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    !S_ISDIR(st.st_mode)) {
@@ -599,8 +605,11 @@ int entry_copy(struct worker *w, struct src_ent *s, const struct dst_dir *d,
 {
 	struct stagecp_ctx *c = w->c;
 	bool first;
-	int r = link_later_name(c, s, d, name, dpath, &first);
+	int r = dstl_check(c, d, name, false, dpath);
 
+	if (r < 0)
+		return r;
+	r = link_later_name(c, s, d, name, dpath, &first);
 	if (r)
 		return r < 0 ? r : 0;
 	r = link_source(c, s, d, name, dpath);

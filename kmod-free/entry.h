@@ -29,10 +29,15 @@ struct src_ent {
 };
 
 /* A destination directory that entries are created in. */
+struct layer_dir;
+
 struct dst_dir {
 	int fd;
 	dev_t dev;
 	gid_t child_gid;	/* the group a new entry gets here */
+	/* A destination layer stack: the layers merging into this directory
+	 * (fd is the upper's); NULL otherwise. */
+	const struct layer_dir *merged;
 };
 
 /* Fill in dev and child_gid of a destination directory from its fd. */

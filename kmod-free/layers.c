@@ -43,18 +43,26 @@ void layer_dir_close(struct layer_dir *d)
 	for (size_t i = 0; i < d->n; i++)
 		sys_close(d->fd[i]);
 	free(d->fd);
+	free(d->layer);
 	d->fd = NULL;
+	d->layer = NULL;
 	d->n = 0;
 }
 
-static int layer_dir_push(struct layer_dir *d, int fd)
+static int layer_dir_push(struct layer_dir *d, int fd, size_t layer)
 {
 	int *v = realloc(d->fd, (d->n + 1) * sizeof(*v));
+	size_t *k;
 
 	if (!v)
 		return -ENOMEM;
 	d->fd = v;
-	d->fd[d->n++] = fd;
+	k = realloc(d->layer, (d->n + 1) * sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	d->layer = k;
+	d->fd[d->n] = fd;
+	d->layer[d->n++] = layer;
 	return 0;
 }
 
@@ -72,13 +80,13 @@ static int refuse_redirect(struct stagecp_ctx *c, const struct layers *l,
 
 /* Add the layer directory fd, and say whether the merge stops below it. */
 static int add_layer(struct stagecp_ctx *c, const struct layers *l,
-		     struct layer_dir *out, int fd, const char *path,
-		     bool *opaque)
+		     struct layer_dir *out, int fd, size_t layer,
+		     const char *path, bool *opaque)
 {
 	int r = refuse_redirect(c, l, fd, path);
 
 	if (r == 0)
-		r = layer_dir_push(out, fd);
+		r = layer_dir_push(out, fd, layer);
 	if (r < 0) {
 		sys_close(fd);
 		return r;
@@ -121,7 +129,8 @@ int layers_open(struct stagecp_ctx *c, struct layers *l,
 		if (opaque)
 			sys_close(fd);
 		else
-			r = add_layer(c, l, &l->root, fd, paths[i], &opaque);
+			r = add_layer(c, l, &l->root, fd, i, paths[i],
+				      &opaque);
 	}
 	return r;
 }
@@ -228,7 +237,7 @@ int layers_open_dir(struct stagecp_ctx *c, const struct layers *l,
 			r = i == top ? fd : 0;
 			break;
 		}
-		r = add_layer(c, l, out, fd, path, &opaque);
+		r = add_layer(c, l, out, fd, d->layer[i], path, &opaque);
 	}
 	if (r == -ELOOP)
 		r = -ENOTDIR;
@@ -237,6 +246,14 @@ int layers_open_dir(struct stagecp_ctx *c, const struct layers *l,
 		return r < 0 ? r : -ENOENT;
 	}
 	return 0;
+}
+
+int layers_set_opaque(const struct layers *l, int fd)
+{
+	char key[64];
+
+	return sys_fsetxattr(fd, ovl_key(l, "opaque", key, sizeof(key)), "y",
+			     1, 0);
 }
 
 bool layers_is_metacopy(const struct layers *l, int fd)
@@ -259,7 +276,7 @@ static int dup_dir(const struct layer_dir *in, struct layer_dir *out)
 	for (size_t i = 0; i < in->n; i++) {
 		int fd = sys_dup(in->fd[i]), r;
 
-		r = fd < 0 ? fd : layer_dir_push(out, fd);
+		r = fd < 0 ? fd : layer_dir_push(out, fd, in->layer[i]);
 		if (r < 0) {
 			if (fd >= 0)
 				sys_close(fd);
@@ -270,9 +287,8 @@ static int dup_dir(const struct layer_dir *in, struct layer_dir *out)
 	return 0;
 }
 
-/* The topmost visible entry of name in d: its layer index, or -ENOENT. */
-static int find_top(const struct layers *l, const struct layer_dir *d,
-		    const char *name, struct stat *st)
+int layers_lookup(const struct layers *l, const struct layer_dir *d,
+		  const char *name, struct stat *st)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		bool xwh;
@@ -319,7 +335,7 @@ restart:
 			r = -ENAMETOOLONG;
 			break;
 		}
-		k = find_top(l, &e->dir, p, &st);
+		k = layers_lookup(l, &e->dir, p, &st);
 		if (k < 0) {
 			r = k;
 			break;
@@ -386,4 +402,87 @@ restart:
 	if (r < 0)
 		layer_entry_close(e);
 	return r;
+}
+
+int layers_resolve_path(struct stagecp_ctx *c, const struct layers *l,
+			const char *path, bool follow_last, char **out)
+{
+	char *cur = path_clean(path), *done = NULL, *next;
+	char target[PATH_MAX];
+	struct layer_dir d = { 0 };
+	int hops = 0, r;
+
+	if (!cur)
+		return -ENOMEM;
+restart:
+	free(done);
+	done = strdup("/");
+	r = done ? dup_dir(&l->root, &d) : -ENOMEM;
+	for (char *p = cur + 1, *slash; r == 0 && *p; p = slash + 1) {
+		struct layer_dir child;
+		struct stat st;
+		int k;
+
+		slash = strchr(p, '/');
+		if (slash)
+			*slash = '\0';
+		k = d.n ? layers_lookup(l, &d, p, &st) : -ENOENT;
+		if (k >= 0 && S_ISLNK(st.st_mode) && (slash || follow_last)) {
+			ssize_t n = sys_readlinkat(d.fd[k], p, target,
+						   sizeof(target));
+
+			if (n < 0 || n >= (ssize_t)sizeof(target)) {
+				r = n < 0 ? (int)n : -ENAMETOOLONG;
+				break;
+			}
+			target[n] = '\0';
+			if (++hops > RESOLVE_MAX_HOPS) {
+				r = -ELOOP;
+				break;
+			}
+			next = path_join_clean(target[0] == '/' ? "/" : done,
+					       target);
+			if (next && slash) {
+				char *rest = path_join_clean(next, slash + 1);
+
+				free(next);
+				next = rest;
+			}
+			free(cur);
+			cur = next;
+			layer_dir_close(&d);
+			if (!cur)
+				r = -ENOMEM;
+			if (r == 0)
+				goto restart;
+			break;
+		}
+		next = path_join_clean(done, p);
+		free(done);
+		done = next;
+		if (!done) {
+			r = -ENOMEM;
+			break;
+		}
+		/* Missing, or not a directory: the rest is kept as written. */
+		if (k >= 0 && S_ISDIR(st.st_mode)) {
+			r = layers_open_dir(c, l, &d, (size_t)k, p, &child,
+					    done);
+			layer_dir_close(&d);
+			d = child;
+		} else {
+			layer_dir_close(&d);
+		}
+		if (!slash)
+			break;
+		*slash = '/';
+	}
+	layer_dir_close(&d);
+	free(cur);
+	if (r < 0) {
+		free(done);
+		return r;
+	}
+	*out = done;
+	return 0;
 }

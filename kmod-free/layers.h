@@ -32,6 +32,7 @@ struct stagecp_ctx;
  * it, topmost first. */
 struct layer_dir {
 	int *fd;		/* O_RDONLY|O_DIRECTORY, owned */
+	size_t *layer;		/* the stack's layer each one is in */
 	size_t n;
 };
 
@@ -69,6 +70,24 @@ int layers_list(struct stagecp_ctx *c, const struct layers *l,
 int layers_open_dir(struct stagecp_ctx *c, const struct layers *l,
 		    const struct layer_dir *d, size_t top, const char *name,
 		    struct layer_dir *out, const char *path);
+
+/*
+ * The topmost visible entry name of the merged directory d: its index in
+ * d (lstat in *st), or -ENOENT when there is none or a whiteout hides it.
+ */
+int layers_lookup(const struct layers *l, const struct layer_dir *d,
+		  const char *name, struct stat *st);
+
+/*
+ * Expand the symlinks of path in the merged view, as resolve_root_path()
+ * does in a plain root: *out is the clean path with every existing symlink
+ * expanded and the missing rest kept as written.
+ */
+int layers_resolve_path(struct stagecp_ctx *c, const struct layers *l,
+			const char *path, bool follow_last, char **out);
+
+/* Set (or test) "overlay.opaque" = "y" on a directory fd. */
+int layers_set_opaque(const struct layers *l, int fd);
 
 /* Whether the regular file fd is a metacopy (data in another layer). */
 bool layers_is_metacopy(const struct layers *l, int fd);

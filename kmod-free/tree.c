@@ -21,6 +21,7 @@
 
 #include "dirnames.h"
 #include "engine.h"
+#include "dstlayers.h"
 #include "filter.h"
 #include "meta.h"
 #include "pathbuf.h"
@@ -51,6 +52,7 @@ struct dir_task {
 	struct layer_dir layers;
 	unsigned char layer;
 	struct dst_dir dst;
+	struct layer_dir dst_merged;	/* a destination stack's layers */
 	struct meta_now dnow;	/* the destination dir before its metadata */
 	struct filter_state fstate;
 };
@@ -178,6 +180,28 @@ static void task_free(struct dir_task *t)
 }
 
 /*
+ * Make (or merge into) a task's destination directory under its parent's;
+ * a destination layer stack also needs the layers merging into it.
+ */
+static int make_task_dir(struct stagecp_ctx *c, struct dir_task *t)
+{
+	struct dir_task *p = t->parent;
+	int fd, r;
+
+	fd = entry_make_dir(c, &t->src, &p->dst, t->name, t->dpath, &t->dnow);
+	if (fd < 0)
+		return fd;
+	r = dst_dir_init(c, &t->dst, fd, t->dpath);
+	if (r == 0 && p->dst.merged) {
+		r = dstl_child(c, &p->dst, t->name, t->dpath, &t->dst_merged);
+		t->dst.merged = &t->dst_merged;
+	}
+	if (r < 0 && t->dst.fd < 0)
+		sys_close(fd);
+	return r;
+}
+
+/*
  * Make the destination directories of t and its pending ancestors, top
  * down, before the first entry below them is copied.  A task only ever
  * goes from pending to made, so a task seen made needs no lock.
@@ -192,15 +216,10 @@ static int materialize(struct tree_run *run, struct dir_task *t)
 	while (r == 0 && t->pending) {
 		/* The top is never pending: every pending task has a parent. */
 		struct dir_task *x = t;
-		int fd;
 
 		while (x->parent->pending)
 			x = x->parent;
-		fd = entry_make_dir(run->c, &x->src, &x->parent->dst, x->name,
-				    x->dpath, &x->dnow);
-		r = fd < 0 ? fd : dst_dir_init(run->c, &x->dst, fd, x->dpath);
-		if (fd >= 0 && r < 0)
-			sys_close(fd);
+		r = make_task_dir(run->c, x);
 		if (r == 0)
 			__atomic_store_n(&x->pending, false, __ATOMIC_RELEASE);
 	}
@@ -222,6 +241,7 @@ static void finish_dir(struct tree_run *run, struct dir_task *t)
 	}
 	if (t->dst.fd >= 0)
 		sys_close(t->dst.fd);
+	layer_dir_close(&t->dst_merged);
 	if (t->layers.n)
 		layer_dir_close(&t->layers);	/* src.fd among them */
 	else if (t->src.fd >= 0)
@@ -327,13 +347,7 @@ static int open_task(struct tree_run *run, struct worker *w,
 	r = materialize(run, p);
 	if (r < 0)
 		return r;
-	fd = entry_make_dir(c, &t->src, &p->dst, t->name, t->dpath, &t->dnow);
-	if (fd < 0)
-		return fd;
-	r = dst_dir_init(c, &t->dst, fd, t->dpath);
-	if (r < 0)
-		sys_close(fd);
-	return r;
+	return make_task_dir(c, t);
 }
 
 /*

@@ -33,6 +33,7 @@ struct cli {
 	const char *from;	/* --from as given: a stage name or a root */
 	char **from_layers;	/* --from-layers, split */
 	char **base_layers;	/* --base-layers, split */
+	char **to_layers;	/* --to-layers, split */
 	bool verbose;
 	bool stats;
 	bool quiet;

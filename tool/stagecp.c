@@ -41,6 +41,7 @@ enum {
 	OPT_FROM_LAYERS,
 	OPT_USERXATTR,
 	OPT_TO_LAYER,
+	OPT_TO_LAYERS,
 	OPT_BASE,
 	OPT_BASE_LAYERS,
 	OPT_HELP,
@@ -63,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "from-layers", required_argument, NULL, OPT_FROM_LAYERS },
 	{ "userxattr", no_argument, NULL, OPT_USERXATTR },
 	{ "to-layer", required_argument, NULL, OPT_TO_LAYER },
+	{ "to-layers", required_argument, NULL, OPT_TO_LAYERS },
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "base-layers", required_argument, NULL, OPT_BASE_LAYERS },
 	{ "dry-run", no_argument, NULL, 'n' },
@@ -101,6 +103,10 @@ static void usage(FILE *f)
 	      "                     the source is an overlay layer stack, read "
 	      "without mounting\n"
 	      "      --userxattr    its markers are user.overlay.* xattrs\n"
+	      "  --to-layers=UPPER:LOWER...\n"
+	      "                     the destination is an overlay stack: "
+	      "resolved in its merged\n"
+	      "                     view, written in UPPER only\n"
 	      "  --to-layer=DIR     write the copy as a new layer in DIR (COPY "
 	      "--link)\n"
 	      "  --base=ROOT, --base-layers=L1:L2...\n"
@@ -329,6 +335,11 @@ static int parse_option(struct cli *cli, int ch, const char **file)
 		cli->opt.to_root = optarg;
 		cli->opt.flags |= STAGECP_F_NEW_LAYER;
 		return 0;
+	case OPT_TO_LAYERS:
+		r = split_layers("--to-layers", optarg, &cli->to_layers,
+				 &cli->opt.nto_layers);
+		cli->opt.to_layers = (const char *const *)cli->to_layers;
+		return r;
 	case OPT_BASE:
 		cli->opt.base_root = optarg;
 		return 0;
@@ -406,6 +417,7 @@ static void cli_free(struct cli *cli)
 {
 	free_strv(cli->from_layers);
 	free_strv(cli->base_layers);
+	free_strv(cli->to_layers);
 	for (size_t i = 0; i < cli->nstages; i++)
 		free(cli->stages[i].name);
 	free(cli->stages);

@@ -185,6 +185,14 @@ struct stagecp_options {
 	const char *base_root;
 	const char *const *base_layers;
 	size_t nbase_layers;
+	/*
+	 * Instead of to_root: the destination is an unmounted overlay stack,
+	 * the upper directory first, then the lower layers.  DEST, its
+	 * symlinks, existing directories and /etc/passwd are resolved in the
+	 * merged view; only the upper directory is written.
+	 */
+	const char *const *to_layers;
+	size_t nto_layers;
 	/* The destination stage root, with the same rules.  NULL means "/". */
 	const char *to_root;
 	/*

@@ -268,7 +268,7 @@ static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 
 		snprintf(msg, sizeof(msg), "cannot copy to non-directory: %s",
 			 target);
-		report_msg(c, target, "copy", msg, false);
+		report_errmsg(c, target, "copy", -ENOTDIR, msg, false);
 		return -ENOTDIR;
 	}
 	fd = make_dirs(c, target, &res, &merged);
@@ -414,8 +414,8 @@ static int check_not_inside(struct stagecp_ctx *c, const struct top_src *t,
 	sys_close(fd);
 	if (r <= 0)
 		return r;
-	report_msg(c, dest, "copy", "the destination is inside the source "
-		   "directory", false);
+	report_errmsg(c, dest, "copy", -ELOOP, "the destination is inside "
+		      "the source directory", false);
 	return -ELOOP;
 }
 
@@ -555,9 +555,9 @@ static int check_many_sources(struct stagecp_ctx *c, const struct plan *p,
 			return 0;
 		}
 	}
-	report_msg(c, dest, "copy", "When using COPY with more than one "
-		   "source file, the destination must be a directory and "
-		   "end with a /", false);
+	report_errmsg(c, dest, "copy", -ENOTDIR, "When using COPY with more "
+		      "than one source file, the destination must be a "
+		      "directory and end with a /", false);
 	return -EINVAL;
 }
 

@@ -139,7 +139,8 @@ static int dry_action(struct stagecp_ctx *c, int dfd, const char *name,
 	else
 		snprintf(msg, sizeof(msg),
 			 "cannot replace to directory %s with file", dpath);
-	report_msg(c, dpath, "copy", msg, false);
+	report_errmsg(c, dpath, "copy", is_dir ? -ENOTDIR : -EISDIR, msg,
+		      false);
 	return -EEXIST;
 }
 
@@ -156,15 +157,39 @@ static void dry_note(struct stagecp_ctx *c, const char *spath,
 			  action);
 }
 
+/* A later name of a multiply linked inode would become a link. */
+static bool dry_later_link(struct stagecp_ctx *c, const struct src_ent *s,
+			   const char *dpath)
+{
+	bool later = false;
+
+	if (s->st.st_nlink < 2)
+		return false;
+	pthread_mutex_lock(&c->lock);
+	if (hardlinks_find(&c->links, s->st.st_dev, s->st.st_ino))
+		later = true;
+	else
+		hardlinks_add(&c->links, &s->st, 0, dpath);
+	pthread_mutex_unlock(&c->lock);
+	return later;
+}
+
 int dryrun_leaf(struct stagecp_ctx *c, const struct src_ent *s, int dfd,
 		const char *name, const char *dpath, enum stagecp_method method)
 {
 	enum stagecp_action action;
 	int r = dry_action(c, dfd, name, false, dpath, &action);
 
-	if (r == 0)
+	if (r < 0)
+		return r;
+	if (dry_later_link(c, s, dpath))
+		note_entry_action(c, s->path, dpath, STAGECP_ENTRY_HARDLINK,
+				  STAGECP_METHOD_HARDLINK,
+				  S_ISREG(s->st.st_mode) ? (uint64_t)s->st.st_size
+							 : 0, action);
+	else
 		dry_note(c, s->path, dpath, &s->st, method, action);
-	return r;
+	return 0;
 }
 
 /* Report the pending directories above the entry about to be reported. */

@@ -54,6 +54,13 @@ static int copy_up_meta(struct stagecp_ctx *c, int lower, int fd,
 	return r;
 }
 
+static void restore_times(int fd, const struct stat *st)
+{
+	const struct timespec ts[2] = { st->st_atim, st->st_mtim };
+
+	sys_futimens(fd, ts);
+}
+
 /*
  * Make dir/name in the upper layer, where the merged view m shows a lower
  * directory (k its index), nothing (k < 0), or a whiteout in the upper.
@@ -80,7 +87,12 @@ static int make_upper_dir(struct stagecp_ctx *c, int dir,
 	if (fd < 0)
 		return fd;
 	if (k >= 0) {
-		r = copy_up_meta(c, m->fd[k], fd, path);
+		/* The lower directory this one covers, in its own layer. */
+		int lower = sys_openat(m->fd[k], name, O_DIR_READ, 0);
+
+		r = lower < 0 ? lower : copy_up_meta(c, lower, fd, path);
+		if (lower >= 0)
+			sys_close(lower);
 	} else {
 		r = sys_fchmod(fd, attr->mode);
 		if (r == 0 && attr->chown)
@@ -102,6 +114,8 @@ int dstl_mkdirs(struct stagecp_ctx *c, const char *clean,
 	struct layer_dir m = { 0 };
 	struct pathbuf done = { 0 };
 	const char *p = clean;
+	struct stat up;		/* a copied-up directory's lower times */
+	bool copied = false;
 	size_t old;
 	int fd, r;
 
@@ -135,16 +149,23 @@ int dstl_mkdirs(struct stagecp_ctx *c, const char *clean,
 			r = -ENOTDIR;
 			break;
 		}
-		if (k >= 0 && in_upper(&m, (size_t)k))
+		if (k >= 0 && in_upper(&m, (size_t)k)) {
 			nfd = sys_openat(fd, name, O_DIR_READ, 0);
-		else
+		} else {
 			nfd = make_upper_dir(c, fd, &m, k, name, attr, done.s);
+			/* A copy-up keeps the lower's times, as overlayfs
+			 * does: making its child must not change them. */
+			if (nfd >= 0 && copied)
+				restore_times(fd, &up);
+		}
 		if (nfd < 0) {
 			r = nfd;
 			break;
 		}
 		sys_close(fd);
 		fd = nfd;
+		copied = k >= 0 && !in_upper(&m, (size_t)k) &&
+			 sys_fstat(fd, &up) == 0;
 		/* Now in the upper: the merged directory from there down. */
 		k = layers_lookup(&c->dst_layers, &m, name, &st);
 		r = k < 0 ? k : layers_open_dir(c, &c->dst_layers, &m,
@@ -188,7 +209,8 @@ int dstl_check(struct stagecp_ctx *c, const struct dst_dir *d,
 	else
 		snprintf(msg, sizeof(msg),
 			 "cannot replace to directory %s with file", dpath);
-	report_msg(c, dpath, "copy", msg, false);
+	report_errmsg(c, dpath, "copy", is_dir ? -ENOTDIR : -EISDIR, msg,
+		      false);
 	return is_dir ? -ENOTDIR : -EISDIR;
 }
 

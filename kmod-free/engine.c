@@ -107,8 +107,10 @@ static int choose_overlay_source(struct stagecp_ctx *c)
 	if (!why) {
 		r = layers_open(c, &c->src_layers,
 				(const char *const *)m.layers, m.n, m.user);
-		if (r == 0)
+		if (r == 0) {
 			c->layered = true;
+			c->src_layers.mount_fd = sys_dup(c->from_fd);
+		}
 		else
 			layers_close(&c->src_layers);
 	}
@@ -162,8 +164,8 @@ static int make_new_layer(struct stagecp_ctx *c, const char *path)
 	fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	r = fd < 0 ? fd : dir_names_read(&names, fd);
 	if (r == 0 && names.n)
-		report_msg(c, path, "create layer", "a new layer must be "
-			   "empty", false);
+		report_errmsg(c, path, "create layer", -EEXIST, "a new layer "
+			      "must be empty", false);
 	else if (r < 0)
 		report(c, path, "open layer", r, false);
 	if (r == 0 && names.n)
@@ -454,22 +456,30 @@ void report(struct stagecp_ctx *c, const char *path, const char *op, int err,
 		.warning = warning,
 	};
 
+	/* Our own codes have no errno; a refused procfs is EPERM. */
 	if (e.msg)
-		e.err = 0;
+		e.err = err == -ESTAGECP_KERNEL_FS ? EPERM : 0;
 	deliver(c, &e, e.msg ? -EIO : err);
 }
 
 void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
 		const char *msg, bool warning)
 {
+	report_errmsg(c, path, op, 0, msg, warning);
+}
+
+void report_errmsg(struct stagecp_ctx *c, const char *path, const char *op,
+		   int err, const char *msg, bool warning)
+{
 	struct stagecp_error e = {
 		.path = path,
 		.op = op,
+		.err = -err,
 		.msg = msg,
 		.warning = warning,
 	};
 
-	deliver(c, &e, -EIO);
+	deliver(c, &e, err ? err : -EIO);
 }
 
 const char *stagecp_action_name(enum stagecp_action a)

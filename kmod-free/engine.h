@@ -201,6 +201,9 @@ void report(struct stagecp_ctx *c, const char *path, const char *op, int err,
 /* The same with a text of its own in place of strerror. */
 void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
 		const char *msg, bool warning);
+/* A text of its own, and the errno (negative) that stands behind it. */
+void report_errmsg(struct stagecp_ctx *c, const char *path, const char *op,
+		   int err, const char *msg, bool warning);
 /* Count a copied entry and tell the entry callback. */
 void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 		enum stagecp_entry_type type, enum stagecp_method method,

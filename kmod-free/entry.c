@@ -65,7 +65,7 @@ static int make_room(struct stagecp_ctx *c, const struct dst_dir *d,
 
 		snprintf(msg, sizeof(msg),
 			 "cannot replace to directory %s with file", dpath);
-		report_msg(c, dpath, "create", msg, false);
+		report_errmsg(c, dpath, "create", -EISDIR, msg, false);
 		return -EISDIR;
 	}
 	r = sys_unlinkat(d->fd, name, 0);
@@ -289,7 +289,7 @@ static int publish_file(struct stagecp_ctx *c, const struct dst_dir *d,
 
 		snprintf(msg, sizeof(msg),
 			 "cannot replace to directory %s with file", dpath);
-		report_msg(c, dpath, "rename", msg, false);
+		report_errmsg(c, dpath, "rename", r, msg, false);
 		return r;
 	}
 	if (r < 0)
@@ -463,7 +463,8 @@ int entry_make_dir(struct stagecp_ctx *c, const struct src_ent *s,
 
 			snprintf(msg, sizeof(msg),
 				 "cannot copy to non-directory: %s", dpath);
-			report_msg(c, dpath, "create directory", msg, false);
+			report_errmsg(c, dpath, "create directory", -ENOTDIR,
+				      msg, false);
 			return -ENOTDIR;
 		}
 		*now = (struct meta_now){ st.st_uid, st.st_gid,

@@ -72,9 +72,13 @@ static int refuse_redirect(struct stagecp_ctx *c, const struct layers *l,
 {
 	if (!ovl_xattr(l, fd, "redirect"))
 		return 0;
-	report_msg(c, path, "read layers", "a layer uses redirect_dir, which "
-		   "stagecp does not model; copy through the mounted overlay "
-		   "with --from=MERGED", false);
+	/* The caller reads it through the mount instead. */
+	if (l->mount_fd >= 0)
+		return -EOPNOTSUPP;
+	report_errmsg(c, path, "read layers", -EOPNOTSUPP,
+		      "a layer uses redirect_dir, which stagecp does not "
+		      "model; copy through the mounted overlay with "
+		      "--from=MERGED", false);
 	return -EOPNOTSUPP;
 }
 
@@ -103,6 +107,7 @@ int layers_open(struct stagecp_ctx *c, struct layers *l,
 
 	memset(l, 0, sizeof(*l));
 	l->user = user;
+	l->mount_fd = -1;
 	if (n == 0 || n > LAYERS_MAX) {
 		report_msg(c, "--from-layers", "read layers",
 			   "expected from 1 to 500 layer directories", false);
@@ -137,6 +142,9 @@ int layers_open(struct stagecp_ctx *c, struct layers *l,
 
 void layers_close(struct layers *l)
 {
+	if (l->mount_fd >= 0 && l->root.n)
+		sys_close(l->mount_fd);
+	l->mount_fd = -1;
 	layer_dir_close(&l->root);
 	for (size_t i = 0; l->paths && l->paths[i]; i++)
 		free(l->paths[i]);
@@ -254,6 +262,61 @@ int layers_set_opaque(const struct layers *l, int fd)
 
 	return sys_fsetxattr(fd, ovl_key(l, "opaque", key, sizeof(key)), "y",
 			     1, 0);
+}
+
+int layer_dir_single(struct layer_dir *d, int fd)
+{
+	memset(d, 0, sizeof(*d));
+	return layer_dir_push(d, fd, 0);
+}
+
+int layers_open_in_mount(struct stagecp_ctx *c, const struct layers *l,
+			 const char *path, int flags)
+{
+	char *res;
+	int r;
+
+	if (l->mount_fd < 0)
+		return -EOPNOTSUPP;
+	r = resolve_root_path(c, l->mount_fd, path, true, &res);
+	if (r < 0)
+		return r;
+	r = resolve_open(c, l->mount_fd, res, flags);
+	free(res);
+	return r;
+}
+
+/*
+ * What the layers cannot show, resolved through the mount: the entry is
+ * then a directory of the mount, or a name in one.
+ */
+static int resolve_in_mount(struct stagecp_ctx *c, const struct layers *l,
+			    const char *path, struct layer_entry *e)
+{
+	char *clean = path_clean(path), *dir;
+	int fd, r;
+
+	if (!clean)
+		return -ENOMEM;
+	fd = layers_open_in_mount(c, l, clean, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		e->is_dir = true;
+		r = layer_dir_single(&e->dir, fd);
+		goto free_clean;
+	}
+	dir = path_dir(clean);
+	fd = dir ? layers_open_in_mount(c, l, dir, O_RDONLY | O_DIRECTORY)
+		 : -ENOMEM;
+	free(dir);
+	r = fd < 0 ? fd : 0;
+	if (r == 0) {
+		e->is_dir = false;
+		e->dirfd = fd;
+		snprintf(e->name, sizeof(e->name), "%s", path_base(clean));
+	}
+free_clean:
+	free(clean);
+	return r;
 }
 
 bool layers_is_metacopy(const struct layers *l, int fd)
@@ -401,6 +464,8 @@ restart:
 	free(cur);
 	if (r < 0)
 		layer_entry_close(e);
+	if (r == -EOPNOTSUPP && l->mount_fd >= 0)
+		r = resolve_in_mount(c, l, path, e);
 	return r;
 }
 

@@ -41,6 +41,12 @@ struct layers {
 	struct layer_dir root;
 	bool user;		/* user.overlay.* xattrs */
 	char **paths;		/* for messages */
+	/*
+	 * The stack's own mount, when the engine chose to read a mounted
+	 * overlay's layers: what the engine does not model (redirects,
+	 * metacopy) is then read through it instead of refused.  -1: none.
+	 */
+	int mount_fd;
 };
 
 /*
@@ -88,6 +94,16 @@ int layers_resolve_path(struct stagecp_ctx *c, const struct layers *l,
 
 /* Set (or test) "overlay.opaque" = "y" on a directory fd. */
 int layers_set_opaque(const struct layers *l, int fd);
+
+/* A merged directory of one directory fd (which it takes over). */
+int layer_dir_single(struct layer_dir *d, int fd);
+
+/*
+ * Open the merged path through the stack's mount (l->mount_fd), with
+ * flags: for what the layers cannot show.  -EOPNOTSUPP without a mount.
+ */
+int layers_open_in_mount(struct stagecp_ctx *c, const struct layers *l,
+			 const char *path, int flags);
 
 /* Whether the regular file fd is a metacopy (data in another layer). */
 bool layers_is_metacopy(const struct layers *l, int fd);

@@ -89,7 +89,7 @@ static int report_not_found(struct stagecp_ctx *c, const char *path, int r)
 		return r;
 	}
 	snprintf(msg, sizeof(msg), "\"%s\": not found", path);
-	report_msg(c, path, "copy", msg, false);
+	report_errmsg(c, path, "copy", -ENOENT, msg, false);
 	return -ENOENT;
 }
 
@@ -158,10 +158,22 @@ static int wild_open(struct wild *w, const struct layer_dir *d,
 	const char *name = dir_names_name(ent);
 	int fd;
 
-	if (w->c->layered)
-		return layers_open_dir(w->c, &w->c->src_layers, d,
-				       dir_names_layer(ent), name, child,
-				       w->base);
+	if (w->c->layered) {
+		const struct layers *l = &w->c->src_layers;
+		int r = layers_open_dir(w->c, l, d, dir_names_layer(ent), name,
+					child, w->base);
+		char *path;
+
+		if (r != -EOPNOTSUPP || l->mount_fd < 0)
+			return r;
+		/* What the layers cannot show, the mount can. */
+		path = path_join_clean(w->base, w->rel.s);
+		fd = path ? layers_open_in_mount(w->c, l, path,
+						 O_RDONLY | O_DIRECTORY)
+			  : -ENOMEM;
+		free(path);
+		return fd < 0 ? fd : layer_dir_single(child, fd);
+	}
 	memset(child, 0, sizeof(*child));
 	fd = sys_openat(d->fd[0], name, O_RDONLY | O_DIRECTORY | SYS_O_BASE,
 			0);
@@ -287,7 +299,7 @@ static int expand_wildcard(struct stagecp_ctx *c, const char *src,
 		snprintf(msg, sizeof(msg), "lstat %s: %s", shown,
 			 r == -ENOENT ? "no such file or directory"
 				      : "cannot be read");
-		report_msg(c, shown, "match source", msg, false);
+		report_errmsg(c, shown, "match source", r, msg, false);
 		goto free_paths;
 	}
 	w.pattern = rest;

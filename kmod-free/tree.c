@@ -232,7 +232,8 @@ static void finish_dir(struct tree_run *run, struct dir_task *t)
 {
 	struct node dst = { .fd = t->dst.fd };
 
-	if (t->opened && !t->pending) {
+	/* Only a directory that was made gets metadata. */
+	if (t->opened && !t->pending && t->dst.fd >= 0) {
 		if (t->top)
 			meta_apply_times(run->c, &t->src.st, &dst, t->dpath);
 		else
@@ -321,6 +322,12 @@ static int open_task(struct tree_run *run, struct worker *w,
 		pfd = p->layers.fd[t->layer];
 		r = layers_open_dir(c, &c->src_layers, &p->layers, t->layer,
 				    t->name, &t->layers, t->spath);
+		/* What the layers cannot show, the mount can. */
+		if (r == -EOPNOTSUPP && c->src_layers.mount_fd >= 0) {
+			fd = layers_open_in_mount(c, &c->src_layers, t->spath,
+						  O_RDONLY | O_DIRECTORY);
+			r = fd < 0 ? fd : layer_dir_single(&t->layers, fd);
+		}
 		fd = r < 0 ? r : t->layers.fd[0];
 	} else {
 		fd = open_beneath(c, pfd, t->name,
@@ -410,11 +417,23 @@ static int copy_entry(struct tree_run *run, struct worker *w,
 		goto close_src;
 	}
 	if (c->layered && s.fd >= 0 &&
+	    layers_is_metacopy(&c->src_layers, s.fd) &&
+	    c->src_layers.mount_fd >= 0) {
+		/* Its data is elsewhere: read it through the mount. */
+		sys_close(s.fd);
+		s.fd = layers_open_in_mount(c, &c->src_layers, spath->s,
+					    SYS_O_SRC);
+		r = s.fd < 0 ? s.fd : sys_fstat(s.fd, &s.st);
+		if (r < 0)
+			goto close_src;
+		s.x.fd = s.fd;
+	}
+	if (c->layered && s.fd >= 0 &&
 	    layers_is_metacopy(&c->src_layers, s.fd)) {
-		report_msg(c, spath->s, "read layers", "a layer holds a "
-			   "metacopy file, which stagecp does not model; copy "
-			   "through the mounted overlay with --from=MERGED",
-			   false);
+		report_errmsg(c, spath->s, "read layers", -EOPNOTSUPP,
+			      "a layer holds a metacopy file, which stagecp "
+			      "does not model; copy through the mounted "
+			      "overlay with --from=MERGED", false);
 		r = -EOPNOTSUPP;
 		goto close_src;
 	}

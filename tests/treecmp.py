@@ -200,11 +200,14 @@ class Compare:
         for rel in both:
             if rel not in sg or rel in seen:
                 continue
-            if sg[rel] != dg[rel]:
+            # A directory on one side has no group: the type check
+            # reports that difference.
+            dgroup = dg.get(rel, ())
+            if sg[rel] != dgroup:
                 self.report(rel, "hardlinks", "[" + ", ".join(sg[rel]) + "]",
-                            "[" + ", ".join(dg[rel]) + "]")
+                            "[" + ", ".join(dgroup) + "]")
             seen.update(sg[rel])
-            seen.update(dg[rel])
+            seen.update(dgroup)
 
     def run(self):
         for top in (self.src, self.dst):

@@ -23,6 +23,7 @@ struct kept_error {
 	char *op;
 	char *msg;
 	int err;
+	char reason[128];	/* strerror(err), in lower case */
 };
 
 struct cli {

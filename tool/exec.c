@@ -120,12 +120,17 @@ static int run_line(struct cli *cli, const struct stagecp_copy_line *l)
 
 	r = line_source(cli, l->from, &cli->opt.from_root);
 	if (r == 0) {
-		cli->opt.chown = l->chown;
-		cli->opt.chmod = l->chmod;
-		cli->opt.link = l->link;
-		cli->opt.parents = l->parents;
-		cli->opt.excludes = l->excludes;
-		cli->opt.nexcludes = l->nexcludes;
+		/* The line's flags win; the command line's are defaults. */
+		if (l->chown)
+			cli->opt.chown = l->chown;
+		if (l->chmod)
+			cli->opt.chmod = l->chmod;
+		cli->opt.link |= l->link;
+		cli->opt.parents |= l->parents;
+		if (l->nexcludes) {
+			cli->opt.excludes = l->excludes;
+			cli->opt.nexcludes = l->nexcludes;
+		}
 		r = cli_run_copy(cli, l->srcs, l->nsrcs, l->dest, (int)l->line);
 	}
 	cli->opt = saved;
@@ -185,7 +190,7 @@ static int run_text(struct cli *cli, const char *what, const char *text)
 	for (size_t i = 0; i < list.n; i++) {
 		r = run_line(cli, &list.v[i]);
 		if (r < 0) {
-			fprintf(stderr, "stagecp: %s: line %u: COPY failed, "
+			fprintf(stderr, "stagecp: %s: line %u: copy failed, "
 				"stopping\n", what, list.v[i].line);
 			break;
 		}

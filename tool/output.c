@@ -51,6 +51,11 @@ static void keep_error(struct cli *cli, const struct stagecp_error *e)
 		.msg = e->msg ? strdup(e->msg) : NULL,
 		.err = e->err,
 	};
+	/* The same lower-case reason as the message on stderr. */
+	snprintf(v[cli->nerrors].reason, sizeof(v[cli->nerrors].reason), "%s",
+		 strerror(e->err));
+	v[cli->nerrors].reason[0] =
+		(char)tolower((unsigned char)v[cli->nerrors].reason[0]);
 	cli->nerrors++;
 }
 
@@ -66,7 +71,10 @@ void cli_errors_free(struct cli *cli)
 	cli->nerrors = 0;
 }
 
-/* strerror's text in lower case, as our messages are. */
+/*
+ * strerror's text in lower case, as our messages are.  An engine text may
+ * quote a path: it is escaped like one.
+ */
 static void put_reason(FILE *f, const struct stagecp_error *e)
 {
 	const char *s = e->msg ? e->msg : strerror(e->err);
@@ -75,7 +83,7 @@ static void put_reason(FILE *f, const struct stagecp_error *e)
 		fputc(tolower((unsigned char)*s), f);
 		s++;
 	}
-	fputs(s, f);
+	cli_put_path(f, s);
 }
 
 void cli_on_error(void *arg, const struct stagecp_error *e)
@@ -268,13 +276,13 @@ void cli_print_json(const struct cli *cli, struct stagecp_ctx *ctx,
 		    per_second((double)total_entries(st), st->elapsed_ns));
 	json_key_array(&j, "errors");
 	for (size_t i = 0; i < cli->nerrors; i++) {
-		const struct kept_error *e = &cli->errors[i];
+		struct kept_error *e = &cli->errors[i];
 
 		json_object_in_array(&j);
 		json_str(&j, "path", e->path);
 		json_str(&j, "op", e->op);
 		json_str(&j, "errno", e->err ? strerrorname_np(e->err) : NULL);
-		json_str(&j, "message", e->msg ? e->msg : strerror(e->err));
+		json_str(&j, "message", e->msg ? e->msg : e->reason);
 		json_close_object(&j);
 	}
 	json_close_array(&j);

@@ -479,8 +479,9 @@ void cli_setup_callbacks(struct cli *cli)
 	if (cli->opt.flags & STAGECP_F_DRY_RUN)
 		cli->opt.on_entry = cli_on_dry_entry;
 	cli->opt.entry_arg = cli;
-	if (cli->progress < 0)
-		cli->progress = isatty(STDERR_FILENO) ? -1 : 0;
+	/* Never on a pipe or a file: logs stay clean, even if asked. */
+	if (!isatty(STDERR_FILENO))
+		cli->progress = 0;
 	cli->opt.on_progress = cli->progress ? cli_on_progress : NULL;
 	cli->opt.progress_arg = cli;
 	cli->opt.cancel = &cancel_signal;

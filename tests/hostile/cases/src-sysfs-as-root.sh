@@ -1,0 +1,27 @@
+#!/bin/bash
+# --from=/sys: sysfs is never read (rule 13).  Refused, or no copied file
+# holds a byte.
+. "$(dirname "$0")/../case.sh"
+host_setup
+dir=
+for d in /module/loop/parameters /kernel/mm/transparent_hugepage \
+	/kernel/mm /power; do
+	if [ -d "/sys$d" ]; then
+		dir=$d
+		break
+	fi
+done
+[ -n "$dir" ] || skip "no small sysfs directory to copy"
+snap_before
+
+run_copy --from=/sys --to="$DST" "$dir/" /out/
+expect_rc 0 1 2
+if [ "$RC" = 0 ] || [ "$RC" = 1 ]; then
+	if [ "$RC" = 1 ]; then
+		expect_msg "^stagecp: .+: .+: .+"
+	fi
+	data=$(find "$DST" -type f -size +0 2>/dev/null | head -n 5) || true
+	[ -z "$data" ] ||
+		problem "bytes read from sysfs into: $(tr '\n' ' ' <<<"$data")"
+fi
+finish

@@ -1,0 +1,27 @@
+# Shared by the --chown cases: the destination stage's own account files.
+# In the stage, daemon is 777:778; on the (fake and real) host it is 1:1.
+# shellcheck shell=bash
+
+# stage_accounts DIR: DIR/passwd and DIR/group as a stage would have them.
+stage_accounts() {
+	mkdir -p "$1"
+	printf 'root:x:0:0:stage root:/root:/bin/sh\ndaemon:x:777:778:stage daemon:/:/bin/false\n' \
+		>"$1/passwd"
+	printf 'root:x:0:\ndaemon:x:778:\nstaff:x:5050:\n' >"$1/group"
+}
+
+# A source tree of a file and a directory to chown.
+chown_tree() {
+	mkdir -p "$SRC/tree/dir"
+	echo inside >"$SRC/tree/file"
+	echo inside >"$SRC/tree/dir/file"
+}
+
+# expect_no_owner UID: no entry under DST/app is owned by UID (the host's
+# daemon: a sign the host's passwd was read).
+expect_no_owner() {
+	local hit
+	hit=$(find "$DST/app" -uid "$1" 2>/dev/null | head -n 3 |
+		tr '\n' ' ') || true
+	[ -z "$hit" ] || problem "owned by uid $1 (the host's): $hit"
+}

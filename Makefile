@@ -171,7 +171,7 @@ deb:
 	mkdir -p build/deb/stagecp
 	tar --exclude-vcs --exclude-vcs-ignores --exclude=./build -cf - . | \
 		tar -C build/deb/stagecp -xf -
-	cd build/deb/stagecp && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	cd build/deb/stagecp && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE \
 		dpkg-buildpackage -us -uc -b
 	TMPDIR=$(CURDIR)/build/deb lintian --fail-on error build/deb/*.changes
 	@ls build/deb/*.deb

@@ -85,23 +85,6 @@ enum stagecp_method dryrun_predict(const struct stagecp_ctx *c, int srcfd,
 	return STAGECP_METHOD_READ_WRITE;
 }
 
-static enum stagecp_entry_type entry_type(mode_t mode)
-{
-	if (S_ISDIR(mode))
-		return STAGECP_ENTRY_DIR;
-	if (S_ISLNK(mode))
-		return STAGECP_ENTRY_SYMLINK;
-	if (S_ISFIFO(mode))
-		return STAGECP_ENTRY_FIFO;
-	if (S_ISCHR(mode))
-		return STAGECP_ENTRY_CHR;
-	if (S_ISBLK(mode))
-		return STAGECP_ENTRY_BLK;
-	if (S_ISSOCK(mode))
-		return STAGECP_ENTRY_SOCK;
-	return STAGECP_ENTRY_FILE;
-}
-
 /*
  * What an entry of this type would do at dfd/name: create, replace, or
  * merge into a directory; a collision the copy would refuse is reported as
@@ -148,7 +131,7 @@ static void dry_note(struct stagecp_ctx *c, const char *spath,
 		     const char *dpath, const struct stat *st,
 		     enum stagecp_method method, enum stagecp_action action)
 {
-	enum stagecp_entry_type type = entry_type(st->st_mode);
+	enum stagecp_entry_type type = entry_type_of(st->st_mode);
 
 	note_entry_action(c, spath, dpath, type,
 			  type == STAGECP_ENTRY_FILE && st->st_size

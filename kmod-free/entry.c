@@ -76,16 +76,21 @@ static int make_room(struct stagecp_ctx *c, const struct dst_dir *d,
 	return 0;
 }
 
-/* The entry types mknod recreates, and what it calls them. */
-static enum stagecp_entry_type special_type(mode_t mode)
+enum stagecp_entry_type entry_type_of(mode_t mode)
 {
+	if (S_ISDIR(mode))
+		return STAGECP_ENTRY_DIR;
+	if (S_ISLNK(mode))
+		return STAGECP_ENTRY_SYMLINK;
 	if (S_ISFIFO(mode))
 		return STAGECP_ENTRY_FIFO;
 	if (S_ISCHR(mode))
 		return STAGECP_ENTRY_CHR;
 	if (S_ISBLK(mode))
 		return STAGECP_ENTRY_BLK;
-	return STAGECP_ENTRY_SOCK;
+	if (S_ISSOCK(mode))
+		return STAGECP_ENTRY_SOCK;
+	return STAGECP_ENTRY_FILE;
 }
 
 /*
@@ -398,7 +403,7 @@ static int copy_special(struct stagecp_ctx *c, struct src_ent *s,
 			const struct dst_dir *d, const char *name,
 			const char *dpath)
 {
-	enum stagecp_entry_type type = special_type(s->st.st_mode);
+	enum stagecp_entry_type type = entry_type_of(s->st.st_mode);
 	struct node dst = { .fd = -1, .dirfd = d->fd, .name = name,
 			    .at_flags = AT_SYMLINK_NOFOLLOW };
 	struct meta_now now = fresh(c, d, s->st.st_mode & 0777);

@@ -44,6 +44,9 @@ struct dst_dir {
 int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
 		 const char *path);
 
+/* What the entry callback calls an entry of this lstat mode. */
+enum stagecp_entry_type entry_type_of(mode_t mode);
+
 /*
  * Copy one source entry that is not a directory to d/name (dpath for
  * messages); a later name of a multiply linked inode becomes a link.

@@ -85,7 +85,7 @@ step "dpkg-buildpackage -us -uc -b"
 # A "make check SANITIZE=1" or "make -j" above us must not reach the
 # package build through the environment: it has its own flags.
 export DEB_BUILD_OPTIONS="parallel=$(nproc) ${DEB_BUILD_OPTIONS-}"
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u SANITIZE -u V \
 	dpkg-buildpackage -us -uc -b >"$T/build.log" 2>&1 || {
 	tail -n 60 "$T/build.log"
 	fail "dpkg-buildpackage failed"
@@ -164,7 +164,7 @@ out=$(env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR \
 	pkg-config --modversion stagecp)
 [ "$out" = "$want" ] || fail "pkg-config --modversion: '$out', want '$want'"
 cp -r "$src/tool/examples" "$T/examples"
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u SANITIZE -u V \
 	-u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR \
 	make -C "$T/examples" --no-print-directory copy-stage \
 	>"$T/example.log" 2>&1 || {

@@ -19,24 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "owner.h"
 
 /* Every lookup scans the whole file: keep each run fast. */
 #define MAX_INPUT (64u << 10)
 /* How many names are taken from the contents. */
 #define MAX_LINE_NAMES 6
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "invariant failed: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			abort();					\
-		}							\
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const fixed_names[] = { "daemon", "nobody", "staff", "x" };
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "copyline.h"
 #include "gomatch.h"
 #include "ignore.h"
@@ -22,18 +23,6 @@
 
 /* Bigger inputs only slow the fuzzer down; they find nothing new. */
 #define MAX_INPUT (64u << 10)
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "invariant failed: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			abort();					\
-		}							\
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_errbuf(const char *errbuf, size_t errlen)
 {

@@ -14,22 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "gomatch.h"
 
 /* Matching is quadratic at worst: longer inputs only cost time. */
 #define MAX_INPUT (16u << 10)
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "invariant failed: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			abort();					\
-		}							\
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const fixed_names[] = {
 	"", "a", "abc", ".hidden", "dir/file", "a/b/c", "/",

@@ -13,6 +13,8 @@
  *	  quirk may make them differ);
  *	- when a directory is unmatched and ignore_may_match_below() says
  *	  nothing below it can match, nothing below it does.
+ * The first pattern lines are also compiled alone: one without any
+ * special character must match its own cleaned path.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "gomatch.h"
 #include "ignore.h"
 
@@ -27,18 +30,6 @@
 #define MAX_INPUT (16u << 10)
 #define MAX_PATTERNS 64
 #define MAX_PATHS 32
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "invariant failed: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			abort();					\
-		}							\
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Cut s at newlines, in place, into at most max strings. */
 static size_t split_lines(char *s, char **v, size_t max)

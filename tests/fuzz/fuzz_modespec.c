@@ -14,22 +14,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fuzz_check.h"
 #include "modespec.h"
 
 /* A value longer than this is no more interesting, just slower. */
 #define MAX_INPUT (64u << 10)
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "invariant failed: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			abort();					\
-		}							\
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Source modes with every kind of bit pattern a tree holds. */
 static const mode_t src_modes[] = {

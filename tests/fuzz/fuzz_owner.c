@@ -14,22 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "owner.h"
 
 /* The streams are scanned per lookup: keep each run fast. */
 #define MAX_INPUT (64u << 10)
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "invariant failed: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			abort();					\
-		}							\
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* One NUL-separated part of the input; *n is its length. */
 static const char *next_part(const char **p, const char *end, size_t *n)

@@ -538,8 +538,16 @@ int worker_rw_buffer(struct worker *w, void **buf, size_t *len)
 	return 0;
 }
 
+void worker_init(struct worker *w, struct stagecp_ctx *c)
+{
+	memset(w, 0, sizeof(*w));
+	w->c = c;
+	uring_init(&w->ring, c->opt.flags & STAGECP_F_NO_IO_URING);
+}
+
 void worker_free(struct worker *w)
 {
+	uring_exit(&w->ring);
 	free(w->buf);
 	w->buf = NULL;
 }

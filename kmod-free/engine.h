@@ -16,6 +16,7 @@
 #include "ignore.h"
 #include "layers.h"
 #include "modespec.h"
+#include "uring.h"
 #include "stagecp.h"
 
 /*
@@ -128,7 +129,11 @@ struct worker {
 	struct stagecp_ctx *c;
 	void *buf;			/* the read/write loop's buffer */
 	size_t buflen;
+	struct uring ring;		/* batched closes */
 };
+
+/* A worker of c, with its ring unless io_uring is off. */
+void worker_init(struct worker *w, struct stagecp_ctx *c);
 
 /* The same, for a dry run that tells what it would do. */
 void note_entry_action(struct stagecp_ctx *c, const char *src,

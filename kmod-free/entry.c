@@ -348,7 +348,7 @@ static int copy_regular(struct worker *w, struct src_ent *s,
 		r = publish_file(c, d, name, dpath, &f);
 	if (r < 0)
 		goto remove_file;
-	sys_close(f.fd);
+	uring_close(&w->ring, f.fd);
 	note_entry(c, s->path, dpath, STAGECP_ENTRY_FILE, used,
 		   (uint64_t)s->st.st_size);
 	return 0;

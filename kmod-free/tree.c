@@ -442,7 +442,7 @@ static int copy_entry(struct tree_run *run, struct worker *w,
 		r = entry_copy(w, &s, &t->dst, name, dpath->s);
 close_src:
 	if (s.fd >= 0)
-		sys_close(s.fd);
+		uring_close(&w->ring, s.fd);
 	return r;
 }
 
@@ -499,8 +499,9 @@ static void copy_dir(struct tree_run *run, struct worker *w,
 static void *worker_main(void *arg)
 {
 	struct tree_run *run = arg;
-	struct worker w = { .c = run->c };
+	struct worker w;
 
+	worker_init(&w, run->c);
 	for (;;) {
 		struct dir_task *t;
 

@@ -37,6 +37,7 @@ enum {
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
 	OPT_NO_OPENAT2,
+	OPT_NO_IO_URING,
 	OPT_ATOMIC,
 	OPT_FROM_LAYERS,
 	OPT_USERXATTR,
@@ -77,6 +78,8 @@ static const struct option long_opts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	/* For tests: take the path walk that stands in for openat2. */
 	{ "no-openat2", no_argument, NULL, OPT_NO_OPENAT2 },
+	/* For tests: make every syscall on its own, with no io_uring. */
+	{ "no-io-uring", no_argument, NULL, OPT_NO_IO_URING },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 },
@@ -319,6 +322,9 @@ static int parse_option(struct cli *cli, int ch, const char **file)
 		return 0;
 	case OPT_NO_OPENAT2:
 		cli->opt.flags |= STAGECP_F_NO_OPENAT2;
+		return 0;
+	case OPT_NO_IO_URING:
+		cli->opt.flags |= STAGECP_F_NO_IO_URING;
 		return 0;
 	case OPT_ATOMIC:
 		cli->opt.flags |= STAGECP_F_ATOMIC;

@@ -159,6 +159,8 @@ enum {
 	 * are looked up in base_root or base_layers.
 	 */
 	STAGECP_F_NEW_LAYER = 1u << 3,
+	/* Make no io_uring: every syscall is made on its own. */
+	STAGECP_F_NO_IO_URING = 1u << 4,
 };
 
 struct stagecp_options {

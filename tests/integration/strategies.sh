@@ -1,7 +1,8 @@
 #!/bin/bash
 # Every data strategy, and one worker against several, must give the same
 # tree: the engine's choices change the cost, never the result.  Also the
-# synchronous path where openat2 is unavailable (--no-openat2).
+# paths where openat2 is unavailable (--no-openat2) and where io_uring is
+# refused (--no-io-uring, and kernel.io_uring_disabled=2).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -39,6 +40,20 @@ for s in auto clone copy rw; do
 done
 copy_and_compare --no-openat2 --jobs=1
 copy_and_compare --no-openat2 --jobs=4
+# io_uring refused (as under a seccomp profile): the same tree.
+copy_and_compare --no-io-uring --jobs=1
+copy_and_compare --no-io-uring --jobs=3
+if [ -w /proc/sys/kernel/io_uring_disabled ]; then
+	step "kernel.io_uring_disabled=2 for one run"
+	old=$(cat /proc/sys/kernel/io_uring_disabled)
+	echo 2 >/proc/sys/kernel/io_uring_disabled
+	rc=0
+	"$STAGECP" --from="$m/src" --to="$m/dst" --jobs=2 /out /app-nouring/ ||
+		rc=$?
+	echo "$old" >/proc/sys/kernel/io_uring_disabled
+	[ "$rc" -eq 0 ] || fail "with io_uring disabled, stagecp exited $rc"
+	treecmp "$m/src/out" "$m/dst/app-nouring" --ignore-top
+fi
 copy_and_compare --atomic --jobs=3
 
 step "--strategy=hardlink shares the source's inodes"

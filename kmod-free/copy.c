@@ -493,6 +493,15 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 	r = check_not_inside(c, &t, dest);
 	if (r < 0)
 		goto close_src;
+	if ((c->opt.flags & STAGECP_F_DRY_RUN) &&
+	    (c->layered || c->dst_layered)) {
+		/* The dry walk reads plain directories only. */
+		report_errmsg(c, it->path, "dry run", -EOPNOTSUPP,
+			      "a dry run of a layer stack is not supported",
+			      false);
+		r = -EOPNOTSUPP;
+		goto close_src;
+	}
 	if (c->opt.flags & STAGECP_F_DRY_RUN) {
 		r = place_source(c, &t, it->path, dest, dest_is_dir, &target,
 				 &tst, &exists);

@@ -52,15 +52,14 @@ static int open_root(struct stagecp_ctx *c, const char *path, int *fd)
 static int default_workdir(struct stagecp_ctx *c)
 {
 	char *cwd;
+	int r;
 
 	if (c->opt.to_root || c->opt.nto_layers) {
 		c->workdir = strdup("/");
 		return c->workdir ? 0 : -ENOMEM;
 	}
-	cwd = getcwd(NULL, 0);
-	if (!cwd) {
-		int r = -errno;
-
+	r = sys_getcwd(&cwd);
+	if (r < 0) {
 		report(c, ".", "get current directory", r, false);
 		return r;
 	}
@@ -110,9 +109,9 @@ static int choose_overlay_source(struct stagecp_ctx *c)
 		if (r == 0) {
 			c->layered = true;
 			c->src_layers.mount_fd = sys_dup(c->from_fd);
-		}
-		else
+		} else {
 			layers_close(&c->src_layers);
+		}
 	}
 	if (r == 0 && why &&
 	    asprintf(&c->source_desc, "through the overlay mount %s (%s)",

@@ -101,6 +101,15 @@ static char *find_options(char *text, uint64_t mnt_id, char **root)
 	return NULL;
 }
 
+static void ovl_mount_drop_layers(struct ovl_mount *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->layers[i]);
+	free(m->layers);
+	m->layers = NULL;
+	m->n = 0;
+}
+
 static int add_layers(struct ovl_mount *m, char *list)
 {
 	char *save = NULL;
@@ -158,6 +167,18 @@ static int parse_options(struct ovl_mount *m, char *opts)
 		m->why = "it has data-only layers";
 		r = 0;
 	}
+	/* Layers of another mount namespace, or since removed. */
+	for (size_t i = 0; r == 0 && !m->why && i < m->n; i++) {
+		int fd = sys_openat(AT_FDCWD, m->layers[i],
+				    O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+
+		if (fd < 0)
+			m->why = "its layers cannot be opened from here";
+		else
+			sys_close(fd);
+	}
+	if (m->why)
+		ovl_mount_drop_layers(m);
 	return r;
 }
 
@@ -201,8 +222,6 @@ int ovl_mount_read(int fd, struct ovl_mount *m)
 
 void ovl_mount_free(struct ovl_mount *m)
 {
-	for (size_t i = 0; i < m->n; i++)
-		free(m->layers[i]);
-	free(m->layers);
+	ovl_mount_drop_layers(m);
 	memset(m, 0, sizeof(*m));
 }

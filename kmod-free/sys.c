@@ -56,6 +56,12 @@ int sys_close(int fd)
 	return r < 0 && errno != EINTR ? -errno : 0;
 }
 
+int sys_getcwd(char **out)
+{
+	*out = getcwd(NULL, 0);
+	return *out ? 0 : -errno;
+}
+
 int sys_dup(int fd)
 {
 	RETVAL(int, fcntl(fd, F_DUPFD_CLOEXEC, 0));

@@ -22,6 +22,8 @@
 int sys_openat(int dirfd, const char *name, int flags, mode_t mode);
 int sys_openat2(int dirfd, const char *path, const struct open_how *how);
 int sys_close(int fd);
+/* The current directory, malloc'ed. */
+int sys_getcwd(char **out);
 /* A duplicate with FD_CLOEXEC set. */
 int sys_dup(int fd);
 int sys_fstat(int fd, struct stat *st);

@@ -275,6 +275,13 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 				o->nto_layers, o->userxattr);
 		if (r == 0)
 			r = open_root(c, o->to_layers[0], &c->to_fd);
+		if (r == 0 && ovl_upper_in_use(c->to_fd)) {
+			report_errmsg(c, o->to_layers[0], "open layers", -EBUSY,
+				      "a mounted overlay uses this upper "
+				      "directory: copy into the mount with --to",
+				      false);
+			r = -EBUSY;
+		}
 	} else if (r == 0) {
 		r = open_root(c, c->to_root ? c->to_root : "/", &c->to_fd);
 	}

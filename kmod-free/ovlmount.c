@@ -220,6 +220,49 @@ int ovl_mount_read(int fd, struct ovl_mount *m)
 	return r;
 }
 
+/* The upperdir= of an overlay's super options, unescaped in place. */
+static char *upper_of(char *opts)
+{
+	char *save = NULL;
+
+	for (char *o = strtok_r(opts, ",", &save); o;
+	     o = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(o, "upperdir=", 9)) {
+			unescape(o + 9);
+			return o + 9;
+		}
+	}
+	return NULL;
+}
+
+bool ovl_upper_in_use(int fd)
+{
+	char *text = NULL, *lines = NULL, *upper;
+	struct stat me, st;
+	bool used = false;
+
+	if (sys_fstat(fd, &me) < 0 || read_mountinfo(&text) < 0)
+		return false;
+	for (char *line = strtok_r(text, "\n", &lines); line && !used;
+	     line = strtok_r(NULL, "\n", &lines)) {
+		char *sep = strstr(line, " - overlay ");
+		char *save = NULL, *opts;
+
+		if (!sep)
+			continue;
+		strtok_r(sep + 3, " ", &save);		/* fstype */
+		strtok_r(NULL, " ", &save);		/* source */
+		opts = strtok_r(NULL, " ", &save);
+		upper = opts ? upper_of(opts) : NULL;
+		if (upper &&
+		    sys_fstatat(AT_FDCWD, upper, &st, 0) == 0 &&
+		    st.st_dev == me.st_dev && st.st_ino == me.st_ino)
+			used = true;
+	}
+	free(text);
+	return used;
+}
+
 void ovl_mount_free(struct ovl_mount *m)
 {
 	ovl_mount_drop_layers(m);

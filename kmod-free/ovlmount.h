@@ -28,4 +28,10 @@ bool ovl_is_overlay(int fd);
 int ovl_mount_read(int fd, struct ovl_mount *m);
 void ovl_mount_free(struct ovl_mount *m);
 
+/*
+ * Whether the directory fd is the upper directory of a mounted overlay:
+ * writing into it behind the mount's back is undefined.
+ */
+bool ovl_upper_in_use(int fd);
+
 #endif

@@ -13,8 +13,11 @@
  *	c	any other byte matches itself
  * There is no leading-dot rule: '*' matches ".hidden".  '[!a]' is the class
  * of '!' and 'a', not a negation.  A malformed pattern ('[', '[a-', '[]a]',
- * 'x\' ...) is an error whatever the name: like Go since 1.16, the whole
- * pattern is checked before "no match" is answered.
+ * 'x\' ...) is an error whatever the name: the whole pattern is checked
+ * before "no match" is answered, as Go's path.Match does (filepath.Match
+ * of Go 1.19 answers "no match" for such a pattern once a part has failed;
+ * BuildKit then fails the build at its cache-key step all the same, so
+ * the error is the outcome a Dockerfile sees).
  *
  * Strings are NUL-terminated; a name can hold no NUL anyway.
  */

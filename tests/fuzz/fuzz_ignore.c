@@ -29,7 +29,13 @@
 /* The NFA is linear, but patterns x paths x depth adds up. */
 #define MAX_INPUT (16u << 10)
 #define MAX_PATTERNS 64
-#define MAX_PATHS 32
+#define MAX_PATHS 16
+/*
+ * Each level of a path is tested with and without parent info, and the
+ * test without it looks at every parent again: the work grows with the
+ * square of the depth.  Deeper paths find nothing new.
+ */
+#define MAX_DEPTH 12
 
 /* Cut s at newlines, in place, into at most max strings. */
 static size_t split_lines(char *s, char **v, size_t max)
@@ -50,7 +56,8 @@ static size_t split_lines(char *s, char **v, size_t max)
 
 /*
  * The relative path a walker would build for p: cleaned, without a
- * leading '/' or "../"; NULL for the root itself or on failure.
+ * leading '/' or "../", cut after MAX_DEPTH components; NULL for the root
+ * itself or on failure.
  */
 static char *walker_path(const char *p)
 {
@@ -73,6 +80,16 @@ static char *walker_path(const char *p)
 	}
 	rel = strdup(s);
 	free(clean);
+	if (rel) {
+		size_t depth = 1;
+
+		for (s = rel; *s; s++) {
+			if (*s == '/' && ++depth > MAX_DEPTH) {
+				*s = '\0';
+				break;
+			}
+		}
+	}
 	return rel;
 }
 

@@ -9,8 +9,9 @@
 # there.  New finds stay in build/fuzz; the committed corpus is never
 # written.  Crashes, leaks, timeouts and out-of-memory inputs land in
 # build/fuzz/crashes-NAME/; the paths of this run's are printed at the
-# end and the script exits 1.  To keep a find as a regression test, minimise it
-# (fuzz_NAME -minimize_crash=1 -runs=10000 FILE) and add it to
+# end and the script exits 1.  Slow inputs (slow-unit-*) are listed too,
+# but do not fail the run.  To keep a find as a regression test, minimise
+# it (fuzz_NAME -minimize_crash=1 -runs=10000 FILE) and add it to
 # tests/fuzz/corpus/NAME/ under a name that says what it tests.
 set -uo pipefail
 
@@ -29,6 +30,7 @@ esac
 "$TOP/tests/fuzz/build.sh" "$OUT" || exit 1
 
 crashes=()
+slow=()
 failed=0
 for name in "${HARNESSES[@]}"; do
 	corpus=$OUT/corpus-$name
@@ -47,7 +49,12 @@ for name in "${HARNESSES[@]}"; do
 	tail -n 2 "$OUT/fuzz_$name.log"
 	for f in "$artifacts"/*; do
 		[ -f "$f" ] || continue
-		grep -qxF "${f##*/}" <<<"$before" || crashes+=("$f")
+		grep -qxF "${f##*/}" <<<"$before" && continue
+		case ${f##*/} in
+		# Took seconds but finished: worth a look, not a failure.
+		slow-unit-*) slow+=("$f") ;;
+		*) crashes+=("$f") ;;
+		esac
 	done
 	if [ $rc -ne 0 ]; then
 		failed=1
@@ -57,6 +64,10 @@ for name in "${HARNESSES[@]}"; do
 	fi
 done
 
+if [ ${#slow[@]} -gt 0 ]; then
+	echo "slow inputs:"
+	printf '  %s\n' "${slow[@]}"
+fi
 if [ ${#crashes[@]} -gt 0 ]; then
 	echo "crash files:"
 	printf '  %s\n' "${crashes[@]}"

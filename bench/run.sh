@@ -125,13 +125,19 @@ unmount_all() {
 	mounts=()
 }
 
+# An interrupted run still reports what it measured, as results/partial.*
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	unmount_all
+	if [ "$reported" -eq 0 ] && [ -s "$work/runs.csv" ]; then
+		log "interrupted: writing what was measured to results/partial.*"
+		report partial >/dev/null || true
+	fi
 	rm -rf "$work"
 	exit "$rc"
 }
+reported=0
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -381,8 +387,10 @@ run_scenario() {
 			[[ ",$BIGFILE_TOOLS," != *",$t,"* ]]; then
 			continue
 		fi
-		# linkat cannot cross filesystems: nothing to measure.
-		if [ "$s" = xfs-ext4 ] && [ "$t" = stagecp-hardlink ]; then
+		# linkat cannot cross filesystems (nor overlay mounts):
+		# nothing to measure.
+		if [ "$t" = stagecp-hardlink ] &&
+			{ [ "$s" = xfs-ext4 ] || [ "$s" = overlay ]; }; then
 			continue
 		fi
 		if ! tool_available "$t"; then
@@ -518,16 +526,15 @@ tool_available stagecp ||
 tool_available buildkit ||
 	log "note: bench/peers/buildkit-copy not built: no BuildKit rows"
 
-for s in "${fs_wanted[@]}"; do
-	run_scenario "$s"
-done
-run_scaling
-
-mkdir -p "$RESULTS"
-python3 - "$work" "$RESULTS" <<'EOF'
+# Writes $RESULTS/NAME.{md,csv,svg} from the raw records in $work and
+# prints the markdown on stdout.
+report() {
+	local name=$1 ncols
+	mkdir -p "$RESULTS"
+	python3 - "$work" "$RESULTS" "$name" <<'EOF' || return 1
 import csv, os, statistics, sys
 
-work, results = sys.argv[1], sys.argv[2]
+work, results, name = sys.argv[1], sys.argv[2], sys.argv[3]
 
 LABELS = {
     "stagecp": "stagecp",
@@ -640,8 +647,9 @@ for r in rows:
     r["tool_label"] = LABELS[r["tool"]]
 
 out = []
-out.append("# stagecp benchmark: %s profile, %s cache" %
-           (machine["profile"], machine["cache"]))
+out.append("# stagecp benchmark: %s profile, %s cache%s" %
+           (machine["profile"], machine["cache"],
+            "" if name == "latest" else " (INTERRUPTED: partial results)"))
 out.append("")
 out.append("%s; kernel %s; %s CPUs (%s); %s RAM. %s timed runs per tool "
            "after a warm-up, tools alternating run by run; seed %s." %
@@ -797,10 +805,10 @@ if syscalls:
                "however many operations they carry.")
 
 md = "\n".join(out) + "\n"
-open(os.path.join(results, "latest.md"), "w").write(md)
+open(os.path.join(results, name + ".md"), "w").write(md)
 sys.stdout.write(md)
 
-with open(os.path.join(results, "latest.csv"), "w", newline="") as fh:
+with open(os.path.join(results, name + ".csv"), "w", newline="") as fh:
     w = csv.writer(fh)
     w.writerow(["scenario", "tool", "status", "runs", "median_wall_s",
                 "entries", "entries_per_s", "logical_bytes", "logical_gb_per_s",
@@ -835,14 +843,21 @@ for key, name in (("us", "plot-us.dat"), ("gbps", "plot-gbps.dat")):
 with open(os.path.join(work, "plot.info"), "w") as fh:
     fh.write("%d\n" % (len(plot_tools) if plot_tools else 0))
 EOF
+	ncols=$(cat "$work/plot.info")
+	if [ "$ncols" -gt 0 ] && command -v gnuplot >/dev/null; then
+		gnuplot -e "us='$work/plot-us.dat'; gbps='$work/plot-gbps.dat'; \
+			ntools=$ncols; out='$RESULTS/$name.svg'; \
+			title='stagecp benchmark ($profile profile)'" \
+			"$here/plot.gp" || log "gnuplot failed: no plot"
+	else
+		log "no plot (gnuplot missing or no data)"
+	fi
+	log "results in ${RESULTS#"$top"/}/$name.md, $name.csv, $name.svg"
+}
 
-ncols=$(cat "$work/plot.info")
-if [ "$ncols" -gt 0 ] && command -v gnuplot >/dev/null; then
-	gnuplot -e "us='$work/plot-us.dat'; gbps='$work/plot-gbps.dat'; \
-		ntools=$ncols; out='$RESULTS/latest.svg'; \
-		title='stagecp benchmark ($profile profile)'" "$here/plot.gp" ||
-		log "gnuplot failed: no plot"
-else
-	log "no plot (gnuplot missing or no data)"
-fi
-log "results in ${RESULTS#"$top"/}/latest.md, latest.csv, latest.svg"
+for s in "${fs_wanted[@]}"; do
+	run_scenario "$s"
+done
+run_scaling
+report latest
+reported=1

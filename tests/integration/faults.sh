@@ -421,12 +421,18 @@ signal_case() {
 		alive "$last_pid" || break
 		sleep 0.05
 	done
-	delay=$((RANDOM % 500))
+	# Held still while the moment is picked: a slow build (sanitizers)
+	# or a loaded machine must not let the copy finish first.
+	kill -STOP "$last_pid" 2>/dev/null ||
+		fail "the copy ended before the signal (make it longer)"
+	delay=$((RANDOM % 100))
+	kill -CONT "$last_pid"
 	sleep_ms "$delay"
-	alive "$last_pid" ||
+	kill -STOP "$last_pid" 2>/dev/null ||
 		fail "the copy ended before the signal (make it longer)"
 	t0=$(now_ms)
 	kill "-$sig" "$last_pid"
+	kill -CONT "$last_pid"
 	wait_bounded "$last_pid" "$STOP_BOUND"
 	t1=$(now_ms)
 	show "$T/err"

@@ -52,6 +52,43 @@ require_cmd() {
 	done
 }
 
+# run ARGS...: stagecp with stdout in $T/out and $out, stderr in $T/err
+# and $err, the exit status in $rc.
+run() {
+	rc=0
+	"$STAGECP" "$@" >"$T/out" 2>"$T/err" || rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+
+# expect_rc N WHAT: the last run exited N.
+expect_rc() {
+	[ "$rc" -eq "$1" ] && return 0
+	echo "stdout:"
+	cat "$T/out"
+	echo "stderr:"
+	cat "$T/err"
+	fail "$2: exit status $rc, want $1"
+}
+
+# stop_process PID: SIGSTOP it and wait until it really is stopped (the
+# stop takes effect on the way back to user space, and a zombie takes
+# signals too).  Returns 1 when the process ended first.
+stop_process() {
+	local pid=$1 i state
+	kill -STOP "$pid" 2>/dev/null || return 1
+	for ((i = 0; i < 400; i++)); do
+		state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null) ||
+			state=gone
+		case $state in
+		T | t) return 0 ;;
+		Z | gone) return 1 ;;
+		esac
+		sleep 0.005
+	done
+	return 1
+}
+
 require_stagecp() {
 	[ -x "$STAGECP" ] || fail "$STAGECP not built (run make)"
 }

@@ -7,22 +7,6 @@
 require_stagecp
 umask 022
 
-# run ARGS...: runs stagecp, leaving $rc, $out (stdout) and $err (stderr).
-run() {
-	rc=0
-	"$STAGECP" "$@" >"$T/out" 2>"$T/err" || rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-
-# expect_rc N WHAT: the last run exited N.
-expect_rc() {
-	[ "$rc" -eq "$1" ] && return 0
-	echo "stdout: $out"
-	echo "stderr: $err"
-	fail "$2: exit status $rc, want $1"
-}
-
 step "--help, --version"
 run --help
 expect_rc 0 "--help"

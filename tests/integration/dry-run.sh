@@ -50,22 +50,6 @@ unchanged() {
 		fail "$1: the destination changed"
 }
 
-# run ARGS...: stagecp with stdout in $T/out, stderr in $T/err, status
-# in $rc.
-run() {
-	rc=0
-	"$STAGECP" "$@" >"$T/out" 2>"$T/err" || rc=$?
-}
-
-expect_rc() {
-	[ "$rc" -eq "$1" ] && return 0
-	echo "stdout:"
-	cat "$T/out"
-	echo "stderr:"
-	cat "$T/err"
-	fail "$2: exit status $rc, want $1"
-}
-
 # has_line LINE WHAT: the dry run printed exactly LINE.
 has_line() {
 	grep -qxF -- "$1" "$T/out" || {

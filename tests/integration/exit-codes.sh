@@ -15,22 +15,6 @@ umask 022
 is_root=false
 [ "$(id -u)" -eq 0 ] && is_root=true
 
-# run ARGS...: stagecp with stdout in $T/out, stderr in $T/err, status
-# in $rc.
-run() {
-	rc=0
-	"$STAGECP" "$@" >"$T/out" 2>"$T/err" || rc=$?
-}
-
-expect_rc() {
-	[ "$rc" -eq "$1" ] && return 0
-	echo "stdout:"
-	cat "$T/out"
-	echo "stderr:"
-	cat "$T/err"
-	fail "$2: exit status $rc, want $1"
-}
-
 # well_formed FILE WHAT: every "stagecp: " line of FILE ends without a
 # period and its last part, the reason, starts in lower case.
 well_formed() {
@@ -229,7 +213,7 @@ trap 'rc=$?; set +e; trap - ERR; [ -z "$copy_pid" ] || { kill -TERM "$copy_pid";
 # every file it left must be whole.  SIGSTOP first makes sure the signal
 # lands while the copy runs, however fast the machine.
 interrupt() {
-	local sig=$1 want=$2 d=$w/dst-$1 pid i state rc=0
+	local sig=$1 want=$2 d=$w/dst-$1 pid i rc=0
 	step "$want after SIG$sig"
 	"$STAGECP" --strategy=rw --from="$w" --to="$w" /src/ "/dst-$sig/" \
 		>"$T/out" 2>"$T/err" &
@@ -242,23 +226,11 @@ interrupt() {
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.002
 	done
-	kill -STOP "$pid" 2>/dev/null || fail "SIG$sig: the copy ended too soon"
-	for ((i = 0; i < 400; i++)); do
-		state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null) ||
-			state=gone
-		case $state in
-		T | t | Z | gone) break ;;
-		esac
-		sleep 0.005
-	done
-	case $state in
-	T | t) ;;
-	*)
+	if ! stop_process "$pid"; then
 		kill -CONT "$pid" 2>/dev/null
 		wait "$pid" || true
-		fail "SIG$sig: the copy was over (state $state) before the signal: the tree is too small for this machine"
-		;;
-	esac
+		fail "SIG$sig: the copy was over before the signal: the tree is too small for this machine"
+	fi
 	kill "-$sig" "$pid"
 	kill -CONT "$pid"
 	wait "$pid" || rc=$?

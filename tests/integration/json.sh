@@ -19,22 +19,6 @@ command -v jq >/dev/null 2>&1 && have_jq=true
 is_root=false
 [ "$(id -u)" -eq 0 ] && is_root=true
 
-# run ARGS...: stagecp with stdout in $T/out, stderr in $T/err, status
-# in $rc.
-run() {
-	rc=0
-	"$STAGECP" "$@" >"$T/out" 2>"$T/err" || rc=$?
-}
-
-expect_rc() {
-	[ "$rc" -eq "$1" ] && return 0
-	echo "stdout:"
-	cat "$T/out"
-	echo "stderr:"
-	cat "$T/err"
-	fail "$2: exit status $rc, want $1"
-}
-
 # check_json WHAT [KEY=VALUE...]: $T/out holds exactly one JSON object
 # that passes the checks of $T/check.py; KEY=VALUE pairs tell the
 # checker what to expect.

@@ -61,31 +61,17 @@ n=0
 # pause_when_started PID DIR: once DIR has an entry, stop PID for 1.5 s.
 # Fails if the copy ended before it could be stopped.
 pause_when_started() {
-	local pid=$1 dir=$2 i state
+	local pid=$1 dir=$2 i
 	for ((i = 0; i < 2000; i++)); do
 		[ -n "$(ls -A "$dir" 2>/dev/null)" ] && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.005
 	done
-	kill -STOP "$pid" 2>/dev/null || fail "the copy ended before SIGSTOP"
-	# The stop takes effect on the way back to user space: wait for it.
-	# A zombie takes signals too, so the state must really be T.
-	for ((i = 0; i < 400; i++)); do
-		state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null) ||
-			state=gone
-		case $state in
-		T | t | Z | gone) break ;;
-		esac
-		sleep 0.005
-	done
-	case $state in
-	T | t) ;;
-	*)
+	if ! stop_process "$pid"; then
 		kill -CONT "$pid" 2>/dev/null
 		wait
-		fail "the copy was over (state $state) before SIGSTOP: the tree is too small for this machine"
-		;;
-	esac
+		fail "the copy was over before SIGSTOP: the tree is too small for this machine"
+	fi
 	sleep 1.5
 	kill -CONT "$pid"
 }

@@ -172,7 +172,10 @@ same_versions() {
 		fail "$1: not every entry is a whole version of its source"
 }
 
+# regular_files DIR: how many whole files are there (0 when a copy was
+# killed before it made DIR).
 regular_files() {
+	[ -d "$1" ] || { echo 0; return; }
 	find "$1" -type f ! -name '.stagecp-tmp.*' | wc -l
 }
 

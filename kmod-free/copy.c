@@ -263,14 +263,8 @@ static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 	char *res = NULL;
 	int fd, r;
 
-	if (tst && !S_ISDIR(tst->st_mode) && !c->link) {
-		char msg[PATH_MAX + 64];
-
-		snprintf(msg, sizeof(msg), "cannot copy to non-directory: %s",
-			 target);
-		report_errmsg(c, target, "copy", -ENOTDIR, msg, false);
-		return -ENOTDIR;
-	}
+	if (tst && !S_ISDIR(tst->st_mode) && !c->link)
+		return report_type_clash(c, target, "copy", true, -ENOTDIR);
 	fd = make_dirs(c, target, &res, &merged);
 	if (fd < 0)
 		return fd;

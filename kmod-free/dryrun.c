@@ -94,7 +94,6 @@ static int dry_action(struct stagecp_ctx *c, int dfd, const char *name,
 		      bool is_dir, const char *dpath,
 		      enum stagecp_action *action)
 {
-	char msg[PATH_MAX + 64];
 	struct stat st;
 	int r;
 
@@ -116,14 +115,8 @@ static int dry_action(struct stagecp_ctx *c, int dfd, const char *name,
 	/* A type change is refused, except by --link, which replaces. */
 	if (c->link || (!is_dir && !S_ISDIR(st.st_mode)))
 		return 0;
-	if (is_dir)
-		snprintf(msg, sizeof(msg), "cannot copy to non-directory: %s",
-			 dpath);
-	else
-		snprintf(msg, sizeof(msg),
-			 "cannot replace to directory %s with file", dpath);
-	report_errmsg(c, dpath, "copy", is_dir ? -ENOTDIR : -EISDIR, msg,
-		      false);
+	report_type_clash(c, dpath, "copy", is_dir,
+			  is_dir ? -ENOTDIR : -EISDIR);
 	return -EEXIST;
 }
 

@@ -192,7 +192,6 @@ int dstl_mkdirs(struct stagecp_ctx *c, const char *clean,
 int dstl_check(struct stagecp_ctx *c, const struct dst_dir *d,
 	       const char *name, bool is_dir, const char *dpath)
 {
-	char msg[PATH_MAX + 64];
 	struct stat st;
 	int k;
 
@@ -203,15 +202,8 @@ int dstl_check(struct stagecp_ctx *c, const struct dst_dir *d,
 	if (k < 0 || in_upper(d->merged, (size_t)k) ||
 	    is_dir == !!S_ISDIR(st.st_mode))
 		return 0;
-	if (is_dir)
-		snprintf(msg, sizeof(msg), "cannot copy to non-directory: %s",
-			 dpath);
-	else
-		snprintf(msg, sizeof(msg),
-			 "cannot replace to directory %s with file", dpath);
-	report_errmsg(c, dpath, "copy", is_dir ? -ENOTDIR : -EISDIR, msg,
-		      false);
-	return is_dir ? -ENOTDIR : -EISDIR;
+	return report_type_clash(c, dpath, "copy", is_dir,
+				 is_dir ? -ENOTDIR : -EISDIR);
 }
 
 int dstl_whiteout_to_dir(struct stagecp_ctx *c, const struct dst_dir *d,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The engine context: options, roots, stats and error reporting. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,6 +473,21 @@ void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
 		const char *msg, bool warning)
 {
 	report_errmsg(c, path, op, 0, msg, warning);
+}
+
+int report_type_clash(struct stagecp_ctx *c, const char *path,
+		      const char *op, bool dir_incoming, int err)
+{
+	char msg[PATH_MAX + 64];
+
+	if (dir_incoming)
+		snprintf(msg, sizeof(msg), "cannot copy to non-directory: %s",
+			 path);
+	else
+		snprintf(msg, sizeof(msg),
+			 "cannot replace to directory %s with file", path);
+	report_errmsg(c, path, op, err, msg, false);
+	return err;
 }
 
 void report_errmsg(struct stagecp_ctx *c, const char *path, const char *op,

@@ -206,6 +206,13 @@ void report(struct stagecp_ctx *c, const char *path, const char *op, int err,
 /* The same with a text of its own in place of strerror. */
 void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
 		const char *msg, bool warning);
+/*
+ * BuildKit's texts for an entry whose type clashes with what DEST holds:
+ * "cannot copy to non-directory: P" (dir_incoming) or "cannot replace to
+ * directory P with file".  Reported with err, which is returned.
+ */
+int report_type_clash(struct stagecp_ctx *c, const char *path,
+		      const char *op, bool dir_incoming, int err);
 /* A text of its own, and the errno (negative) that stands behind it. */
 void report_errmsg(struct stagecp_ctx *c, const char *path, const char *op,
 		   int err, const char *msg, bool warning);

@@ -60,14 +60,8 @@ static int make_room(struct stagecp_ctx *c, const struct dst_dir *d,
 			report(c, dpath, "remove existing directory", r, false);
 		return r;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		char msg[PATH_MAX + 64];
-
-		snprintf(msg, sizeof(msg),
-			 "cannot replace to directory %s with file", dpath);
-		report_errmsg(c, dpath, "create", -EISDIR, msg, false);
-		return -EISDIR;
-	}
+	if (S_ISDIR(st.st_mode))
+		return report_type_clash(c, dpath, "create", false, -EISDIR);
 	r = sys_unlinkat(d->fd, name, 0);
 	if (r < 0 && r != -ENOENT) {
 		report(c, dpath, "remove existing entry", r, false);
@@ -289,14 +283,8 @@ static int publish_file(struct stagecp_ctx *c, const struct dst_dir *d,
 		}
 	}
 	r = sys_renameat2(d->fd, f->tmp, d->fd, name, 0);
-	if (r == -EISDIR || r == -ENOTEMPTY || r == -EEXIST) {
-		char msg[PATH_MAX + 64];
-
-		snprintf(msg, sizeof(msg),
-			 "cannot replace to directory %s with file", dpath);
-		report_errmsg(c, dpath, "rename", r, msg, false);
-		return r;
-	}
+	if (r == -EISDIR || r == -ENOTEMPTY || r == -EEXIST)
+		return report_type_clash(c, dpath, "rename", false, r);
 	if (r < 0)
 		report(c, dpath, "rename", r, false);
 	else
@@ -463,15 +451,9 @@ int entry_make_dir(struct stagecp_ctx *c, const struct src_ent *s,
 	}
 	if (r == -EEXIST) {
 		r = sys_fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW);
-		if (r == 0 && !S_ISDIR(st.st_mode)) {
-			char msg[PATH_MAX + 64];
-
-			snprintf(msg, sizeof(msg),
-				 "cannot copy to non-directory: %s", dpath);
-			report_errmsg(c, dpath, "create directory", -ENOTDIR,
-				      msg, false);
-			return -ENOTDIR;
-		}
+		if (r == 0 && !S_ISDIR(st.st_mode))
+			return report_type_clash(c, dpath, "create directory",
+						 true, -ENOTDIR);
 		*now = (struct meta_now){ st.st_uid, st.st_gid,
 					  st.st_mode & 07777 };
 	}

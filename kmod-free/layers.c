@@ -266,8 +266,15 @@ int layers_set_opaque(const struct layers *l, int fd)
 
 int layer_dir_single(struct layer_dir *d, int fd)
 {
+	int r;
+
 	memset(d, 0, sizeof(*d));
-	return layer_dir_push(d, fd, 0);
+	r = layer_dir_push(d, fd, 0);
+	if (r < 0) {
+		sys_close(fd);
+		layer_dir_close(d);
+	}
+	return r;
 }
 
 int layers_open_in_mount(struct stagecp_ctx *c, const struct layers *l,

@@ -95,7 +95,8 @@ int layers_resolve_path(struct stagecp_ctx *c, const struct layers *l,
 /* Set (or test) "overlay.opaque" = "y" on a directory fd. */
 int layers_set_opaque(const struct layers *l, int fd);
 
-/* A merged directory of one directory fd (which it takes over). */
+/* A merged directory of one directory fd, which it takes over (closing it
+ * on failure). */
 int layer_dir_single(struct layer_dir *d, int fd);
 
 /*

@@ -177,16 +177,7 @@ static int wild_open(struct wild *w, const struct layer_dir *d,
 	memset(child, 0, sizeof(*child));
 	fd = sys_openat(d->fd[0], name, O_RDONLY | O_DIRECTORY | SYS_O_BASE,
 			0);
-	if (fd < 0)
-		return fd;
-	child->fd = malloc(sizeof(int));
-	if (!child->fd) {
-		sys_close(fd);
-		return -ENOMEM;
-	}
-	child->fd[0] = fd;
-	child->n = 1;
-	return 0;
+	return fd < 0 ? fd : layer_dir_single(child, fd);
 }
 
 static int wild_walk(struct wild *w, const struct layer_dir *d, size_t depth)
@@ -263,16 +254,11 @@ static int wild_base(struct stagecp_ctx *c, const char *shown, char **base,
 	r = sys_fstat(fd, &st);
 	if (r == 0 && !S_ISDIR(st.st_mode))
 		r = -ENOTDIR;
-	d->fd = r == 0 ? malloc(sizeof(int)) : NULL;
-	if (r == 0 && !d->fd)
-		r = -ENOMEM;
 	if (r < 0) {
 		sys_close(fd);
 		return r;
 	}
-	d->fd[0] = fd;
-	d->n = 1;
-	return 0;
+	return layer_dir_single(d, fd);
 }
 
 static int expand_wildcard(struct stagecp_ctx *c, const char *src,

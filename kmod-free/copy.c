@@ -300,7 +300,8 @@ static int copy_leaf_source(struct stagecp_ctx *c, struct top_src *t,
 	r = dst_dir_init(c, &d, fd, res);
 	d.merged = c->dst_layered ? &merged : NULL;
 	if (r == 0)
-		r = entry_copy(&w, &t->ent, &d, path_base(target), target);
+		r = entry_copy(&w, &t->ent, &d, path_base(target), target,
+			       URING_NOT_RUN);
 	layer_dir_close(&merged);
 	worker_free(&w);
 	sys_close(fd);

@@ -564,7 +564,9 @@ void worker_init(struct worker *w, struct stagecp_ctx *c)
 {
 	memset(w, 0, sizeof(*w));
 	w->c = c;
-	uring_init(&w->ring, c->opt.flags & STAGECP_F_NO_IO_URING);
+	uring_init(&w->ring, c->opt.flags & STAGECP_F_NO_IO_URING ? URING_OFF
+			     : c->opt.flags & STAGECP_F_IO_URING_ALL ? URING_ALL
+								  : URING_INLINE);
 }
 
 void worker_free(struct worker *w)

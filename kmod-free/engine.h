@@ -170,6 +170,8 @@ struct stagecp_ctx {
 	unsigned int jobs;		/* worker threads */
 	/* Learned once by any worker, read by all: atomic flags. */
 	bool no_openat2;		/* forced, or the kernel said ENOSYS */
+	/* io_uring's statx refused an fd with an empty path */
+	bool no_ring_fd_statx;
 	bool chown_failed;		/* warned once: ownership not kept */
 	/* --link in effect (BuildKit ignores it when --chmod is given). */
 	bool link;

@@ -292,22 +292,27 @@ static int publish_file(struct stagecp_ctx *c, const struct dst_dir *d,
 	return r;
 }
 
-/* Create the file the data goes into: in place, or staged (--atomic). */
+/*
+ * Create the file the data goes into: in place, or staged (--atomic).
+ * made is the ring's create, if it made one.
+ */
 static int open_target(struct stagecp_ctx *c, const struct src_ent *s,
 		       const struct dst_dir *d, const char *name,
-		       const char *dpath, struct staged_file *f)
+		       const char *dpath, int made, struct staged_file *f)
 {
 	if (c->opt.flags & STAGECP_F_ATOMIC)
 		return stage_file(c, s, d, dpath, f);
 	f->named = false;
-	f->fd = create_replacing(c, s, d, name, dpath, create_file, NULL,
-				 "create");
+	/* A create the ring failed is done again, to replace or report. */
+	f->fd = made >= 0 ? made
+			  : create_replacing(c, s, d, name, dpath, create_file,
+					     NULL, "create");
 	return f->fd;
 }
 
 static int copy_regular(struct worker *w, struct src_ent *s,
 			const struct dst_dir *d, const char *name,
-			const char *dpath)
+			const char *dpath, int made)
 {
 	struct stagecp_ctx *c = w->c;
 	struct data_src ds = { .fd = s->fd, .st = &s->st,
@@ -320,7 +325,7 @@ static int copy_regular(struct worker *w, struct src_ent *s,
 	struct node dst;
 	int r;
 
-	r = open_target(c, s, d, name, dpath, &f);
+	r = open_target(c, s, d, name, dpath, made, &f);
 	if (r < 0)
 		return r;
 	r = engine_data_copy(w, &ds, d->dev, f.fd, &used, &op);
@@ -429,7 +434,7 @@ static int copy_special(struct stagecp_ctx *c, struct src_ent *s,
  */
 int entry_make_dir(struct stagecp_ctx *c, const struct src_ent *s,
 		   const struct dst_dir *d, const char *name, const char *dpath,
-		   struct meta_now *now)
+		   int made, struct meta_now *now)
 {
 	struct stat st;
 	int r, dfd;
@@ -438,7 +443,7 @@ int entry_make_dir(struct stagecp_ctx *c, const struct src_ent *s,
 	r = dstl_check(c, d, name, true, dpath);
 	if (r < 0)
 		return r;
-	r = sys_mkdirat(d->fd, name, 0700);
+	r = made != URING_NOT_RUN ? made : sys_mkdirat(d->fd, name, 0700);
 	if (r == -EEXIST && d->merged)
 		r = dstl_whiteout_to_dir(c, d, name);
 	if (r == -EEXIST && c->link &&
@@ -472,19 +477,29 @@ int entry_make_dir(struct stagecp_ctx *c, const struct src_ent *s,
 
 /*
  * --strategy=hardlink: the destination name shares the source's inode, so
- * it is only taken for files whose owner and mode the copy keeps.  Returns
- * 1 when linked, 0 when the file must be copied, or a negative errno.
+ * it is only taken for files whose owner and mode the copy keeps.
+ */
+static bool links_source(const struct stagecp_ctx *c, const struct src_ent *s)
+{
+	return c->opt.strategy == STAGECP_STRATEGY_HARDLINK &&
+	       S_ISREG(s->st.st_mode) && !meta_changes(c, &s->st);
+}
+
+/*
+ * Link a file that links_source(); made is the ring's linkat, if it ran.
+ * Returns 1 when linked, 0 when the file must be copied, or a negative
+ * errno.
  */
 static int link_source(struct stagecp_ctx *c, const struct src_ent *s,
 		       const struct dst_dir *d, const char *name,
-		       const char *dpath)
+		       const char *dpath, int made)
 {
 	int flags = s->x.at_flags & AT_EMPTY_PATH;
-	int r = -EEXIST;
+	int r = made == URING_NOT_RUN ? -EEXIST : made;
 
-	if (c->opt.strategy != STAGECP_STRATEGY_HARDLINK ||
-	    !S_ISREG(s->st.st_mode) || meta_changes(c, &s->st))
+	if (!links_source(c, s))
 		return 0;
+	/* Anything but EEXIST from the ring ends the loop at once. */
 	for (int i = 0; r == -EEXIST && i < REPLACE_TRIES; i++) {
 		r = sys_linkat(s->x.dirfd, s->x.name, d->fd, name, flags);
 		if (r == -EEXIST && make_room(c, d, name, dpath) < 0)
@@ -498,6 +513,53 @@ static int link_source(struct stagecp_ctx *c, const struct src_ent *s,
 	note_entry(c, s->path, dpath, STAGECP_ENTRY_FILE,
 		   STAGECP_METHOD_HARDLINK, (uint64_t)s->st.st_size);
 	return 1;
+}
+
+void entry_ahead(struct worker *w, const struct src_ent *s,
+		 const struct dst_dir *d, const char *name, unsigned int idx)
+{
+	struct stagecp_ctx *c = w->c;
+	struct io_uring_sqe *sqe;
+
+	/* Links to keep and layer stacks take more than one call. */
+	if (!S_ISREG(s->st.st_mode) || s->st.st_nlink > 1 || d->merged)
+		return;
+	if (links_source(c, s)) {
+		sqe = uring_batch_sqe(&w->ring, IORING_OP_LINKAT, idx);
+		if (sqe)
+			io_uring_prep_linkat(sqe, s->x.dirfd, s->x.name, d->fd,
+					     name, s->x.at_flags & AT_EMPTY_PATH);
+		return;
+	}
+	if (c->opt.flags & STAGECP_F_ATOMIC)
+		return;
+	sqe = uring_batch_sqe(&w->ring, IORING_OP_OPENAT, idx);
+	if (sqe)
+		io_uring_prep_openat(sqe, d->fd, name,
+				     O_WRONLY | O_CREAT | O_EXCL | SYS_O_BASE,
+				     file_create_mode(s));
+}
+
+void entry_ahead_dir(struct worker *w, const struct dst_dir *d,
+		     const char *name, unsigned int idx)
+{
+	struct io_uring_sqe *sqe;
+
+	if (d->merged)
+		return;
+	sqe = uring_batch_sqe(&w->ring, IORING_OP_MKDIRAT, idx);
+	if (sqe)
+		io_uring_prep_mkdirat(sqe, d->fd, name, 0700);
+}
+
+void entry_discard(struct worker *w, const struct src_ent *s,
+		   const struct dst_dir *d, const char *name, int made)
+{
+	/* A link to the source is whole already; a created file is empty. */
+	if (made < 0 || links_source(w->c, s))
+		return;
+	remove_partial(d, name, made);
+	sys_close(made);
 }
 
 /*
@@ -589,7 +651,7 @@ static void settle_first_name(struct stagecp_ctx *c, const struct src_ent *s,
  * keeps them: a hardlinked symlink stays one inode too.
  */
 int entry_copy(struct worker *w, struct src_ent *s, const struct dst_dir *d,
-	       const char *name, const char *dpath)
+	       const char *name, const char *dpath, int made)
 {
 	struct stagecp_ctx *c = w->c;
 	bool first;
@@ -600,9 +662,9 @@ int entry_copy(struct worker *w, struct src_ent *s, const struct dst_dir *d,
 	r = link_later_name(c, s, d, name, dpath, &first);
 	if (r)
 		return r < 0 ? r : 0;
-	r = link_source(c, s, d, name, dpath);
+	r = link_source(c, s, d, name, dpath, made);
 	if (r == 0 && S_ISREG(s->st.st_mode))
-		r = copy_regular(w, s, d, name, dpath);
+		r = copy_regular(w, s, d, name, dpath, made);
 	else if (r == 0 && S_ISLNK(s->st.st_mode))
 		r = copy_symlink(c, s, d, name, dpath);
 	else if (r == 0)

@@ -5,8 +5,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 #include <linux/fs.h>
@@ -80,6 +82,35 @@ int sys_fstatat(int dirfd, const char *name, struct stat *st, int flags)
 int sys_fstatfs(int fd, struct statfs *st)
 {
 	RET(fstatfs(fd, st));
+}
+
+void sys_stat_from_statx(struct stat *st, const struct statx *stx)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = makedev(stx->stx_dev_major, stx->stx_dev_minor);
+	st->st_ino = stx->stx_ino;
+	st->st_mode = stx->stx_mode;
+	st->st_nlink = stx->stx_nlink;
+	st->st_uid = stx->stx_uid;
+	st->st_gid = stx->stx_gid;
+	st->st_rdev = makedev(stx->stx_rdev_major, stx->stx_rdev_minor);
+	st->st_size = (off_t)stx->stx_size;
+	st->st_blksize = (blksize_t)stx->stx_blksize;
+	st->st_blocks = (blkcnt_t)stx->stx_blocks;
+	st->st_atim.tv_sec = stx->stx_atime.tv_sec;
+	st->st_atim.tv_nsec = stx->stx_atime.tv_nsec;
+	st->st_mtim.tv_sec = stx->stx_mtime.tv_sec;
+	st->st_mtim.tv_nsec = stx->stx_mtime.tv_nsec;
+}
+
+int sys_statx_stat(int dirfd, const char *name, int flags, struct stat *st)
+{
+	struct statx stx;
+
+	if (statx(dirfd, name, flags, SYS_STATX_MASK, &stx) < 0)
+		return -errno;
+	sys_stat_from_statx(st, &stx);
+	return 0;
 }
 
 int sys_statx_mnt_id(int dirfd, const char *name, int flags, uint64_t *id,

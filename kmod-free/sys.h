@@ -29,6 +29,16 @@ int sys_dup(int fd);
 int sys_fstat(int fd, struct stat *st);
 int sys_fstatat(int dirfd, const char *name, struct stat *st, int flags);
 int sys_fstatfs(int fd, struct statfs *st);
+/*
+ * What the copy reads of an entry: everything fstat() gives but ctime,
+ * which is never copied and costs some filesystems extra work.
+ */
+#define SYS_STATX_MASK (STATX_BASIC_STATS & ~STATX_CTIME)
+struct statx;
+/* A struct stat from what statx() filled in of SYS_STATX_MASK. */
+void sys_stat_from_statx(struct stat *st, const struct statx *stx);
+/* statx() with SYS_STATX_MASK, as a struct stat. */
+int sys_statx_stat(int dirfd, const char *name, int flags, struct stat *st);
 /* The mount id, and whether the entry is the root of its mount. */
 int sys_statx_mnt_id(int dirfd, const char *name, int flags, uint64_t *id,
 		     bool *mount_root);

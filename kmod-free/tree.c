@@ -40,6 +40,7 @@ struct dir_task {
 	 */
 	bool pending;
 	bool opened;		/* the source directory is open */
+	int made;		/* the ring's mkdir of it, or URING_NOT_RUN */
 	char *name;		/* in the parent */
 	char *spath;		/* inside the source root, for messages */
 	char *dpath;		/* inside the destination root */
@@ -113,33 +114,57 @@ static int open_beneath(struct stagecp_ctx *c, int dirfd, const char *name,
 	return fd;
 }
 
+/* The struct stat of an entry that the ring or a plain call looked at. */
+static int src_ent_stat(int looked, const struct statx *stx, struct stat *st,
+			int dirfd, const char *name, int at_flags)
+{
+	if (looked == URING_NOT_RUN)
+		return sys_statx_stat(dirfd, name, at_flags, st);
+	if (looked == 0)
+		sys_stat_from_statx(st, stx);
+	return looked;
+}
+
 /*
  * Look at one name of a source directory that is not a directory, and open
- * it if it is a regular file.  getdents' d_type saves a stat for files.
+ * it if it is a regular file; getdents' d_type saves a stat for files.
+ * looked is the ring's open of a DT_REG name, or its lstat of another,
+ * and fstated its statx of the opened fd, both in *stx (URING_NOT_RUN:
+ * the plain call is made here).
  */
 static int src_ent_open(struct stagecp_ctx *c, const struct dir_task *t,
 			int sfd, unsigned char type, const char *name,
-			const char *path, struct src_ent *s)
+			int looked, int fstated, const struct statx *stx,
+			struct src_ent *s)
 {
 	struct stat st;
 	int r;
 
 	s->fd = -1;
-	s->path = path;
 	s->x = (struct node){ .fd = -1, .dirfd = sfd, .name = name,
 			      .at_flags = AT_SYMLINK_NOFOLLOW };
 	if (type != DT_REG) {
-		r = sys_fstatat(sfd, name, &s->st, AT_SYMLINK_NOFOLLOW);
+		r = src_ent_stat(looked, stx, &s->st, sfd, name,
+				 AT_SYMLINK_NOFOLLOW);
 		if (r < 0)
 			return r;
 		if (!S_ISREG(s->st.st_mode))
 			return 0;
+		looked = fstated = URING_NOT_RUN;
 	}
-	r = open_beneath(c, sfd, name, SYS_O_SRC, t->src.st.st_dev);
-	if (r < 0)
-		return r;
-	s->fd = r;
-	r = sys_fstat(s->fd, &st);
+	/* The ring's openat2 may be missing where the syscall is not. */
+	if (looked == URING_NOT_RUN || looked == -ENOSYS)
+		looked = open_beneath(c, sfd, name, SYS_O_SRC,
+				      t->src.st.st_dev);
+	if (looked < 0)
+		return looked;
+	s->fd = looked;
+	/* Kernels whose io_uring statx wants a path say so in these ways. */
+	if (fstated == -EINVAL || fstated == -ENOENT || fstated == -EBADF) {
+		engine_set_flag(&c->no_ring_fd_statx);
+		fstated = URING_NOT_RUN;
+	}
+	r = src_ent_stat(fstated, stx, &st, s->fd, "", AT_EMPTY_PATH);
 	if (r == 0 && !S_ISREG(st.st_mode))
 		r = -ESTALE;	/* replaced between readdir and open */
 	if (r < 0) {
@@ -188,7 +213,8 @@ static int make_task_dir(struct stagecp_ctx *c, struct dir_task *t)
 	struct dir_task *p = t->parent;
 	int fd, r;
 
-	fd = entry_make_dir(c, &t->src, &p->dst, t->name, t->dpath, &t->dnow);
+	fd = entry_make_dir(c, &t->src, &p->dst, t->name, t->dpath, t->made,
+			    &t->dnow);
 	if (fd < 0)
 		return fd;
 	r = dst_dir_init(c, &t->dst, fd, t->dpath);
@@ -282,7 +308,7 @@ static void task_queue(struct tree_run *run, struct dir_task *t)
 static int queue_subdir(struct tree_run *run, struct dir_task *t,
 			const char *name, unsigned char layer,
 			const char *spath, const char *dpath, bool pending,
-			struct filter_state *fstate)
+			int made, struct filter_state *fstate)
 {
 	struct dir_task *sub = calloc(1, sizeof(*sub));
 
@@ -292,6 +318,7 @@ static int queue_subdir(struct tree_run *run, struct dir_task *t,
 	sub->layer = layer;
 	sub->refs = 1;
 	sub->pending = pending;
+	sub->made = made;
 	sub->name = strdup(name);
 	sub->spath = strdup(spath);
 	sub->dpath = strdup(dpath);
@@ -334,6 +361,9 @@ static int open_task(struct tree_run *run, struct worker *w,
 				  O_RDONLY | O_DIRECTORY | O_NOCTTY,
 				  p->src.st.st_dev);
 	}
+	/* The ring made its destination ahead: take it back. */
+	if (fd < 0 && t->made == 0)
+		sys_unlinkat(p->dst.fd, t->name, AT_REMOVEDIR);
 	if (fd == -EOPNOTSUPP)
 		return fd;	/* a refused layer feature, reported */
 	if (fd < 0)
@@ -372,87 +402,346 @@ static enum filter_verdict check_filter(struct tree_run *run,
 			    &t->fstate, fstate);
 }
 
-/* One entry of t's listing: a subdirectory is queued, the rest copied. */
-static int copy_entry(struct tree_run *run, struct worker *w,
-		      struct dir_task *t, const char *ent,
-		      const struct pathbuf *spath, const struct pathbuf *dpath)
+/*
+ * A listing is copied a window of entries at a time.  The ring takes each
+ * step of the whole window as one batch: the sources' opens (or lstats),
+ * then their statx, then the destinations' creates, links and mkdirs.
+ * What remains per file (the clone or copy, its metadata) follows entry by
+ * entry, and the closes ride along with the next window's batches.
+ */
+#define WINDOW 64
+
+enum ahead_kind { AHEAD_SKIP, AHEAD_DIR, AHEAD_FILE };
+
+/* One entry of a window. */
+struct ahead {
+	enum ahead_kind kind;
+	bool pending;		/* a directory walked only for the filter */
+	unsigned char type;	/* d_type */
+	unsigned char layer;
+	int sfd;		/* the source directory holding it */
+	const char *name;
+	struct filter_state fstate;	/* a directory's, for its task */
+	struct src_ent s;	/* a file's, once looked at */
+};
+
+struct window {
+	unsigned int n;
+	struct ahead a[WINDOW];
+	/* The ring's results: open or lstat, statx of the opened file,
+	 * and create, link or mkdir. */
+	int looked[WINDOW];
+	int fstated[WINDOW];
+	int made[WINDOW];
+	struct statx stx[WINDOW];
+};
+
+/* Put entry i's name on both paths; paths_pop() takes it off again. */
+static int paths_push(struct pathbuf *sp, struct pathbuf *dp,
+		      const char *name, size_t old[2])
+{
+	if (pathbuf_push(sp, name, &old[0]) < 0)
+		return -ENOMEM;
+	if (pathbuf_push(dp, name, &old[1]) < 0) {
+		pathbuf_pop(sp, old[0]);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void paths_pop(struct pathbuf *sp, struct pathbuf *dp,
+		      const size_t old[2])
+{
+	pathbuf_pop(sp, old[0]);
+	pathbuf_pop(dp, old[1]);
+}
+
+/* What an entry of t's listing is, and whether the filter keeps it. */
+static int window_look(struct tree_run *run, struct dir_task *t,
+		       const char *ent, const char *spath, struct ahead *a)
 {
 	struct stagecp_ctx *c = run->c;
-	const char *name = dir_names_name(ent);
-	unsigned char type = dir_names_type(ent);
-	unsigned char layer = dir_names_layer(ent);
-	int sfd = c->layered ? t->layers.fd[layer] : t->src.fd;
-	struct filter_state fstate = { 0 };
 	enum filter_verdict v;
-	struct src_ent s;
 	struct stat st;
 	int r;
 
-	if (type == DT_UNKNOWN) {
-		r = sys_fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW);
+	*a = (struct ahead){ .kind = AHEAD_SKIP, .type = dir_names_type(ent),
+			     .layer = dir_names_layer(ent),
+			     .name = dir_names_name(ent) };
+	a->s.fd = -1;
+	a->sfd = c->layered ? t->layers.fd[a->layer] : t->src.fd;
+	if (a->type == DT_UNKNOWN) {
+		r = sys_fstatat(a->sfd, a->name, &st, AT_SYMLINK_NOFOLLOW);
 		if (r < 0)
-			return skip_changed(c, spath->s, r);
-		type = S_ISDIR(st.st_mode) ? DT_DIR : DT_UNKNOWN;
+			return skip_changed(c, spath, r);
+		a->type = S_ISDIR(st.st_mode) ? DT_DIR : DT_UNKNOWN;
 	}
-	v = check_filter(run, t, spath->s, type == DT_DIR, &fstate);
-	if (v == FILTER_SKIP) {
-		filter_state_free(&fstate);
+	v = check_filter(run, t, spath, a->type == DT_DIR, &a->fstate);
+	if (v == FILTER_SKIP || (v == FILTER_TRAVERSE && a->type != DT_DIR)) {
+		/* Only directories are walked through. */
+		filter_state_free(&a->fstate);
 		return 0;
 	}
-	if (type == DT_DIR) {
-		r = queue_subdir(run, t, name, layer, spath->s, dpath->s,
-				 v == FILTER_TRAVERSE, &fstate);
-		filter_state_free(&fstate);
-		return r;
-	}
-	filter_state_free(&fstate);
-	if (v == FILTER_TRAVERSE)
-		return 0;	/* only directories are walked through */
-	r = src_ent_open(c, t, sfd, type, name, spath->s, &s);
-	if (r < 0)
-		return skip_changed(c, spath->s, r);
-	if (S_ISDIR(s.st.st_mode)) {
-		/* A directory swapped in since readdir: not followed. */
-		r = skip_changed(c, spath->s, -ESTALE);
-		goto close_src;
-	}
-	if (c->layered && s.fd >= 0 &&
-	    layers_is_metacopy(&c->src_layers, s.fd) &&
-	    c->src_layers.mount_fd >= 0) {
-		/* Its data is elsewhere: read it through the mount. */
-		sys_close(s.fd);
-		s.fd = layers_open_in_mount(c, &c->src_layers, spath->s,
-					    SYS_O_SRC);
-		r = s.fd < 0 ? s.fd : sys_fstat(s.fd, &s.st);
-		if (r < 0)
-			goto close_src;
-		s.x.fd = s.fd;
-	}
-	if (c->layered && s.fd >= 0 &&
-	    layers_is_metacopy(&c->src_layers, s.fd)) {
-		report_errmsg(c, spath->s, "read layers", -EOPNOTSUPP,
-			      "a layer holds a metacopy file, which stagecp "
-			      "does not model; copy through the mounted "
-			      "overlay with --from=MERGED", false);
-		r = -EOPNOTSUPP;
-		goto close_src;
-	}
-	r = materialize(run, t);
-	if (r == 0)
-		r = entry_copy(w, &s, &t->dst, name, dpath->s);
-close_src:
-	if (s.fd >= 0)
-		uring_close(&w->ring, s.fd);
-	return r;
+	a->kind = a->type == DT_DIR ? AHEAD_DIR : AHEAD_FILE;
+	a->pending = v == FILTER_TRAVERSE;
+	return 0;
 }
 
-/* List t and copy or queue each of its entries. */
+/* Queue the sources' opens and lstats of a window, and run them. */
+static void window_open_sources(struct stagecp_ctx *c, struct worker *w,
+				struct window *win)
+{
+	const struct open_how how = {
+		.flags = (uint64_t)(SYS_O_SRC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	};
+	bool openat2 = !engine_flag(&c->no_openat2);
+	struct io_uring_sqe *sqe;
+
+	uring_batch_start(&w->ring, win->looked, win->n);
+	for (unsigned int i = 0; i < win->n; i++) {
+		struct ahead *a = &win->a[i];
+
+		if (a->kind != AHEAD_FILE)
+			continue;
+		if (a->type == DT_REG && openat2) {
+			sqe = uring_batch_sqe(&w->ring, IORING_OP_OPENAT2, i);
+			if (sqe)
+				io_uring_prep_openat2(sqe, a->sfd, a->name,
+						      (struct open_how *)&how);
+		} else if (a->type != DT_REG) {
+			sqe = uring_batch_sqe(&w->ring, IORING_OP_STATX, i);
+			if (sqe)
+				io_uring_prep_statx(sqe, a->sfd, a->name,
+						    AT_SYMLINK_NOFOLLOW,
+						    SYS_STATX_MASK,
+						    &win->stx[i]);
+		}
+	}
+	uring_batch_run(&w->ring);
+	uring_batch_start(&w->ring, win->fstated, win->n);
+	for (unsigned int i = 0; i < win->n; i++) {
+		struct ahead *a = &win->a[i];
+
+		if (a->kind != AHEAD_FILE || a->type != DT_REG ||
+		    win->looked[i] < 0 || engine_flag(&c->no_ring_fd_statx))
+			continue;
+		sqe = uring_batch_sqe(&w->ring, IORING_OP_STATX, i);
+		if (sqe)
+			io_uring_prep_statx(sqe, win->looked[i], "",
+					    AT_EMPTY_PATH, SYS_STATX_MASK,
+					    &win->stx[i]);
+	}
+	uring_batch_run(&w->ring);
+}
+
+/*
+ * A source file whose data lives in another layer (overlayfs metacopy) is
+ * read through the mounted overlay, or refused where there is none.
+ */
+static int src_ent_metacopy(struct stagecp_ctx *c, struct src_ent *s)
+{
+	int r;
+
+	if (!c->layered || s->fd < 0 ||
+	    !layers_is_metacopy(&c->src_layers, s->fd))
+		return 0;
+	if (c->src_layers.mount_fd >= 0) {
+		/* Its data is elsewhere: read it through the mount. */
+		sys_close(s->fd);
+		s->fd = layers_open_in_mount(c, &c->src_layers, s->path,
+					     SYS_O_SRC);
+		r = s->fd < 0 ? s->fd : sys_fstat(s->fd, &s->st);
+		s->x.fd = s->fd;
+		if (r < 0 || !layers_is_metacopy(&c->src_layers, s->fd))
+			return r;
+	}
+	report_errmsg(c, s->path, "read layers", -EOPNOTSUPP,
+		      "a layer holds a metacopy file, which stagecp does not "
+		      "model; copy through the mounted overlay with "
+		      "--from=MERGED", false);
+	return -EOPNOTSUPP;
+}
+
+/* Finish looking at a window's files: what the ring did not, plainly. */
+static void window_check_sources(struct tree_run *run, struct dir_task *t,
+				 struct window *win, struct pathbuf *spath,
+				 struct pathbuf *dpath)
+{
+	struct stagecp_ctx *c = run->c;
+
+	for (unsigned int i = 0; i < win->n; i++) {
+		struct ahead *a = &win->a[i];
+		size_t old[2];
+		int r;
+
+		if (a->kind != AHEAD_FILE)
+			continue;
+		if (paths_push(spath, dpath, a->name, old) < 0) {
+			if (win->looked[i] >= 0 && a->type == DT_REG)
+				sys_close(win->looked[i]);
+			a->kind = AHEAD_SKIP;
+			run_error(run, -ENOMEM);
+			continue;
+		}
+		a->s.path = spath->s;
+		r = src_ent_open(c, t, a->sfd, a->type, a->name,
+				 win->looked[i], win->fstated[i],
+				 &win->stx[i], &a->s);
+		if (r < 0) {
+			r = skip_changed(c, spath->s, r);
+		} else if (S_ISDIR(a->s.st.st_mode)) {
+			/* A directory swapped in since readdir: not followed. */
+			r = skip_changed(c, spath->s, -ESTALE);
+			a->kind = AHEAD_SKIP;
+		} else {
+			r = src_ent_metacopy(c, &a->s);
+		}
+		if (r < 0 || a->kind == AHEAD_SKIP) {
+			if (a->s.fd >= 0)
+				sys_close(a->s.fd);
+			a->s.fd = -1;
+			a->kind = AHEAD_SKIP;
+		}
+		if (r < 0)
+			run_error(run, r);
+		paths_pop(spath, dpath, old);
+	}
+}
+
+/*
+ * Make t's destination if the filter left it pending, then queue the
+ * window's creates, links and mkdirs and run them.
+ */
+static int window_make(struct tree_run *run, struct worker *w,
+		       struct dir_task *t, struct window *win)
+{
+	bool any = false;
+	int r;
+
+	for (unsigned int i = 0; i < win->n; i++)
+		any |= win->a[i].kind == AHEAD_FILE ||
+		       (win->a[i].kind == AHEAD_DIR && !win->a[i].pending);
+	uring_batch_start(&w->ring, win->made, win->n);
+	if (!any)
+		return 0;
+	r = materialize(run, t);
+	if (r < 0)
+		return r;
+	for (unsigned int i = 0; i < win->n; i++) {
+		struct ahead *a = &win->a[i];
+
+		if (a->kind == AHEAD_FILE)
+			entry_ahead(w, &a->s, &t->dst, a->name, i);
+		else if (a->kind == AHEAD_DIR && !a->pending)
+			entry_ahead_dir(w, &t->dst, a->name, i);
+	}
+	uring_batch_run(&w->ring);
+	return 0;
+}
+
+/* Queue the window's directories and copy its files, in listing order. */
+static void window_copy(struct tree_run *run, struct worker *w,
+			struct dir_task *t, struct window *win,
+			struct pathbuf *spath, struct pathbuf *dpath)
+{
+	struct stagecp_ctx *c = run->c;
+
+	for (unsigned int i = 0; i < win->n; i++) {
+		struct ahead *a = &win->a[i];
+		bool stop = engine_cancelled(c);
+		size_t old[2];
+		int r = 0;
+
+		if (a->kind == AHEAD_SKIP)
+			continue;
+		if (!stop && paths_push(spath, dpath, a->name, old) < 0) {
+			run_error(run, -ENOMEM);
+			stop = true;
+		}
+		if (stop) {
+			/* Stopped: nothing made ahead stays behind. */
+			if (a->kind == AHEAD_FILE) {
+				entry_discard(w, &a->s, &t->dst, a->name,
+					      win->made[i]);
+				if (a->s.fd >= 0)
+					sys_close(a->s.fd);
+			} else if (win->made[i] == 0) {
+				sys_unlinkat(t->dst.fd, a->name, AT_REMOVEDIR);
+			}
+			filter_state_free(&a->fstate);
+			continue;
+		}
+		if (a->kind == AHEAD_DIR) {
+			r = queue_subdir(run, t, a->name, a->layer, spath->s,
+					 dpath->s, a->pending, win->made[i],
+					 &a->fstate);
+			filter_state_free(&a->fstate);
+		} else {
+			a->s.path = spath->s;
+			r = entry_copy(w, &a->s, &t->dst, a->name, dpath->s,
+				       win->made[i]);
+			uring_close(&w->ring, a->s.fd);
+		}
+		if (r < 0)
+			run_error(run, r);
+		paths_pop(spath, dpath, old);
+	}
+}
+
+/* Copy entries ents[0..n-1] of t's listing. */
+static int copy_window(struct tree_run *run, struct worker *w,
+		       struct dir_task *t, struct window *win,
+		       char *const *ents, unsigned int n,
+		       struct pathbuf *spath, struct pathbuf *dpath)
+{
+	int r = 0;
+
+	win->n = n;
+	for (unsigned int i = 0; i < n; i++) {
+		size_t old[2];
+
+		win->a[i] = (struct ahead){ .kind = AHEAD_SKIP };
+		if (r == 0 && paths_push(spath, dpath,
+					 dir_names_name(ents[i]), old) < 0)
+			r = -ENOMEM;
+		if (r < 0)
+			continue;
+		r = window_look(run, t, ents[i], spath->s, &win->a[i]);
+		if (r < 0) {
+			run_error(run, r);
+			r = 0;
+		}
+		paths_pop(spath, dpath, old);
+	}
+	if (r == 0) {
+		window_open_sources(run->c, w, win);
+		window_check_sources(run, t, win, spath, dpath);
+		r = window_make(run, w, t, win);
+	}
+	if (r < 0) {
+		/* Nothing is copied: close what was opened. */
+		for (unsigned int i = 0; i < n; i++) {
+			if (win->a[i].kind == AHEAD_FILE &&
+			    win->a[i].s.fd >= 0)
+				sys_close(win->a[i].s.fd);
+			filter_state_free(&win->a[i].fstate);
+		}
+		return r;
+	}
+	window_copy(run, w, t, win, spath, dpath);
+	return 0;
+}
+
+/* List t and copy or queue each of its entries, a window at a time. */
 static void copy_dir(struct tree_run *run, struct worker *w,
 		     struct dir_task *t)
 {
 	struct stagecp_ctx *c = run->c;
 	struct dir_names names = { 0 };
 	struct pathbuf spath = { 0 }, dpath = { 0 };
+	struct window *win = NULL;
 	int r = 0;
 
 	if (!t->top)
@@ -465,31 +754,26 @@ static void copy_dir(struct tree_run *run, struct worker *w,
 		if (r < 0)
 			report(c, t->spath, "read directory", r, false);
 	}
-	if (r == 0 && (pathbuf_set(&spath, t->spath) < 0 ||
-		       pathbuf_set(&dpath, t->dpath) < 0))
-		r = -ENOMEM;
-	for (size_t i = 0; r >= 0 && i < names.n; i++) {
-		size_t sold, dold;
-		int e;
+	if (r == 0 && names.n) {
+		win = malloc(sizeof(*win));
+		if (!win || pathbuf_set(&spath, t->spath) < 0 ||
+		    pathbuf_set(&dpath, t->dpath) < 0)
+			r = -ENOMEM;
+	}
+	for (size_t i = 0; r >= 0 && i < names.n; i += WINDOW) {
+		size_t n = names.n - i < WINDOW ? names.n - i : WINDOW;
 
 		/* Stop: the open directories still get their metadata. */
 		if (engine_cancelled(c))
 			break;
-		if (pathbuf_push(&spath, dir_names_name(names.v[i]), &sold) < 0 ||
-		    pathbuf_push(&dpath, dir_names_name(names.v[i]), &dold) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		e = copy_entry(run, w, t, names.v[i], &spath, &dpath);
-		if (e < 0)
-			run_error(run, e);
-		pathbuf_pop(&spath, sold);
-		pathbuf_pop(&dpath, dold);
+		r = copy_window(run, w, t, win, names.v + i, (unsigned int)n,
+				&spath, &dpath);
 	}
 	if (r == -ENOMEM)
 		report(c, t->spath, "copy", r, false);
 	if (r < 0 && r != -ECANCELED)
 		run_error(run, r);
+	free(win);
 	pathbuf_free(&spath);
 	pathbuf_free(&dpath);
 	dir_names_free(&names);
@@ -561,6 +845,7 @@ int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
 	if (!top)
 		return -ENOMEM;
 	top->refs = 1;
+	top->made = URING_NOT_RUN;
 	top->top = true;
 	top->opened = true;
 	top->spath = strdup(s->path);

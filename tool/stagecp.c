@@ -38,6 +38,7 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_NO_OPENAT2,
 	OPT_NO_IO_URING,
+	OPT_IO_URING,
 	OPT_ATOMIC,
 	OPT_FROM_LAYERS,
 	OPT_USERXATTR,
@@ -78,7 +79,8 @@ static const struct option long_opts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	/* For tests: take the path walk that stands in for openat2. */
 	{ "no-openat2", no_argument, NULL, OPT_NO_OPENAT2 },
-	/* For tests: make every syscall on its own, with no io_uring. */
+	{ "io-uring", required_argument, NULL, OPT_IO_URING },
+	/* The same as --io-uring=off. */
 	{ "no-io-uring", no_argument, NULL, OPT_NO_IO_URING },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -133,6 +135,11 @@ static void usage(FILE *f)
 	      "                     source that is never written again)\n"
 	      "  -j, --jobs=N       worker threads (default: one per online "
 	      "CPU)\n"
+	      "      --io-uring=auto|all|off\n"
+	      "                     batch opens and closes (auto), also stats, "
+	      "creates,\n"
+	      "                     mkdirs and links (all), or make plain "
+	      "syscalls (off)\n"
 	      "      --atomic       write each file under a temporary name, "
 	      "then rename it\n"
 	      "  -f, --file=FILE    (exec) read COPY instructions from FILE\n"
@@ -153,6 +160,23 @@ static void usage(FILE *f)
 	      "Exit status: 0 all copied, 1 some entry failed, 2 bad usage, "
 	      "130/143 interrupted.\n",
 	      f);
+}
+
+/* --io-uring=auto|all|off, as option flags. */
+static int parse_io_uring(const char *s, unsigned int *flags)
+{
+	*flags &= ~(unsigned int)(STAGECP_F_NO_IO_URING |
+				  STAGECP_F_IO_URING_ALL);
+	if (!strcmp(s, "all"))
+		*flags |= STAGECP_F_IO_URING_ALL;
+	else if (!strcmp(s, "off"))
+		*flags |= STAGECP_F_NO_IO_URING;
+	else if (strcmp(s, "auto")) {
+		fprintf(stderr, "stagecp: --io-uring=%s: unknown mode (auto, "
+			"all, off)\n", s);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int parse_strategy(const char *s, enum stagecp_strategy *out)
@@ -324,8 +348,9 @@ static int parse_option(struct cli *cli, int ch, const char **file)
 		cli->opt.flags |= STAGECP_F_NO_OPENAT2;
 		return 0;
 	case OPT_NO_IO_URING:
-		cli->opt.flags |= STAGECP_F_NO_IO_URING;
-		return 0;
+		return parse_io_uring("off", &cli->opt.flags);
+	case OPT_IO_URING:
+		return parse_io_uring(optarg, &cli->opt.flags);
 	case OPT_ATOMIC:
 		cli->opt.flags |= STAGECP_F_ATOMIC;
 		return 0;

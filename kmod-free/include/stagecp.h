@@ -161,6 +161,15 @@ enum {
 	STAGECP_F_NEW_LAYER = 1u << 3,
 	/* Make no io_uring: every syscall is made on its own. */
 	STAGECP_F_NO_IO_URING = 1u << 4,
+	/*
+	 * Batch every call the ring can take, also the stats, creates,
+	 * mkdirs and links that the kernel hands to its own worker threads.
+	 * By default only the opens and closes it runs in place go through
+	 * the ring: on a machine whose cores the copy already keeps busy,
+	 * the handoff costs more than it saves.  For machines with cores to
+	 * spare, and for benchmarking.
+	 */
+	STAGECP_F_IO_URING_ALL = 1u << 5,
 };
 
 struct stagecp_options {

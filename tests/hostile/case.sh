@@ -146,8 +146,17 @@ _escape() {
 
 # run_copy ARG...: runs stagecp with ARGs under timeout; RC, $T/out and
 # $T/err hold the outcome.  A run that had to be killed is a problem.
+# HOSTILE_ENGINE (say --io-uring=all) goes before the ARGs, after the
+# "exec" of an exec run.
 run_copy() {
 	local q
+	if [ -n "${HOSTILE_ENGINE:-}" ]; then
+		if [ "${1:-}" = exec ]; then
+			set -- exec "$HOSTILE_ENGINE" "${@:2}"
+		else
+			set -- "$HOSTILE_ENGINE" "$@"
+		fi
+	fi
 	_runs=$((_runs + 1))
 	q=$(printf ' %q' "$@")
 	LAST_CMD="stagecp$q"

@@ -85,16 +85,22 @@ reap() {
 	esac
 }
 
-for c in "$cases_dir"/*.sh; do
-	name=$(basename "$c" .sh)
-	selected "$name" "$@" || continue
-	while [ "${#pid_case[@]}" -ge "$jobs_max" ]; do
-		reap
+# Every case with the default engine, then again with every call the
+# ring can take going through it (the creates and mkdirs made a window
+# ahead must not open a hole either).
+for engine in "" --io-uring=all; do
+	for c in "$cases_dir"/*.sh; do
+		name=$(basename "$c" .sh)
+		selected "$name" "$@" || continue
+		[ -z "$engine" ] || name="$name$engine"
+		while [ "${#pid_case[@]}" -ge "$jobs_max" ]; do
+			reap
+		done
+		HOSTILE_ENGINE=$engine timeout -k 10 "$CASE_TIMEOUT" \
+			bash "$c" >"$logs/$name.log" 2>&1 </dev/null &
+		pid_case[$!]=$name
+		pid_start[$!]=$SECONDS
 	done
-	timeout -k 10 "$CASE_TIMEOUT" bash "$c" >"$logs/$name.log" 2>&1 \
-		</dev/null &
-	pid_case[$!]=$name
-	pid_start[$!]=$SECONDS
 done
 while [ "${#pid_case[@]}" -gt 0 ]; do
 	reap

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Every data strategy, and one worker against several, must give the same
 # tree: the engine's choices change the cost, never the result.  Also the
-# paths where openat2 is unavailable (--no-openat2) and where io_uring is
-# refused (--no-io-uring, and kernel.io_uring_disabled=2).
+# paths where openat2 is unavailable (--no-openat2), where io_uring is
+# refused (--no-io-uring, and kernel.io_uring_disabled=2), and where it
+# takes every call it can (--io-uring=all).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -43,6 +44,11 @@ copy_and_compare --no-openat2 --jobs=4
 # io_uring refused (as under a seccomp profile): the same tree.
 copy_and_compare --no-io-uring --jobs=1
 copy_and_compare --no-io-uring --jobs=3
+# The stats, creates, mkdirs and links through the ring as well.
+copy_and_compare --io-uring=all --jobs=1
+copy_and_compare --io-uring=all --jobs=3
+copy_and_compare --io-uring=all --no-openat2 --jobs=2
+copy_and_compare --io-uring=all --atomic --jobs=2
 if [ -w /proc/sys/kernel/io_uring_disabled ]; then
 	step "kernel.io_uring_disabled=2 for one run"
 	old=$(cat /proc/sys/kernel/io_uring_disabled)
@@ -57,11 +63,14 @@ fi
 copy_and_compare --atomic --jobs=3
 
 step "--strategy=hardlink shares the source's inodes"
-copy_and_compare --strategy=hardlink --jobs=2
 src_ino=$(stat -c %i "$m/src/out/wide/d1/f2")
-dst_ino=$(stat -c %i "$m/dst/app$n/wide/d1/f2")
-[ "$src_ino" = "$dst_ino" ] ||
-	fail "hardlink strategy: wide/d1/f2 is inode $dst_ino, not $src_ino"
+for mode in auto all off; do
+	copy_and_compare --strategy=hardlink --io-uring=$mode --jobs=2
+	dst_ino=$(stat -c %i "$m/dst/app$n/wide/d1/f2")
+	[ "$src_ino" = "$dst_ino" ] ||
+		fail "hardlink strategy, --io-uring=$mode: wide/d1/f2 is" \
+			"inode $dst_ino, not $src_ino"
+done
 
 step "--strategy=hardlink still copies what needs another owner"
 "$STAGECP" --from="$m/src" --to="$m/dst" --strategy=hardlink \

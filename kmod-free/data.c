@@ -268,21 +268,125 @@ static int read_write_segment(const struct data_src *src, int dstfd,
 	return 0;
 }
 
-static int read_write_file(const struct data_src *src, int dstfd, void *buf,
-			   size_t buflen, const char **op)
+/* Read len bytes at off, all of them: a short read is finished plainly. */
+static int read_full(const struct data_src *src, char *buf, size_t len,
+		     off_t off, ssize_t got, const char **op)
 {
+	while (got >= 0 && (size_t)got < len) {
+		ssize_t n = sys_pread(src->fd, buf + got, len - (size_t)got,
+				      off + got);
+
+		if (n == 0)
+			n = -ESTAGECP_CHANGED;	/* it shrank */
+		got = n < 0 ? n : got + n;
+	}
+	if (got < 0)
+		*op = "read";
+	return got < 0 ? (int)got : 0;
+}
+
+/*
+ * The same as read_write_segment() through the ring: URING_RW_SLICES
+ * reads of the registered slices in flight at once, then their writes,
+ * each batch one io_uring_enter.  What the ring did not run or did short
+ * is finished with plain calls.
+ */
+static int ring_rw_segment(const struct data_src *src, int dstfd,
+			   off_t start, off_t end, const struct rw_buf *rb,
+			   const char **op)
+{
+	size_t slice = rb->len / URING_RW_SLICES, len[URING_RW_SLICES];
+	int res[URING_RW_SLICES];
+	struct io_uring_sqe *sqe;
+	off_t pos = start;
+
+	while (pos < end) {
+		off_t at = pos;
+		unsigned int n;
+		int r;
+
+		if (data_cancelled(src, op))
+			return -ECANCELED;
+		uring_batch_start(rb->ring, res, URING_RW_SLICES);
+		for (n = 0; n < URING_RW_SLICES && pos < end; n++) {
+			len[n] = (size_t)(end - pos) < slice ?
+					 (size_t)(end - pos) : slice;
+			sqe = uring_batch_sqe(rb->ring, IORING_OP_READ_FIXED,
+					      n);
+			if (sqe)
+				io_uring_prep_read_fixed(sqe, src->fd,
+							 rb->buf + n * slice,
+							 (unsigned int)len[n],
+							 pos, (int)n);
+			pos += (off_t)len[n];
+		}
+		uring_batch_run(rb->ring);
+		for (unsigned int k = 0; k < n; k++) {
+			off_t off = at + (off_t)(k * slice);
+
+			r = read_full(src, rb->buf + k * slice, len[k], off,
+				      res[k] == URING_NOT_RUN ? 0 : res[k],
+				      op);
+			if (r < 0)
+				return r;
+		}
+		uring_batch_start(rb->ring, res, URING_RW_SLICES);
+		for (unsigned int k = 0; k < n; k++) {
+			sqe = uring_batch_sqe(rb->ring, IORING_OP_WRITE_FIXED,
+					      k);
+			if (sqe)
+				io_uring_prep_write_fixed(
+					sqe, dstfd, rb->buf + k * slice,
+					(unsigned int)len[k],
+					at + (off_t)(k * slice), (int)k);
+		}
+		uring_batch_run(rb->ring);
+		for (unsigned int k = 0; k < n; k++) {
+			size_t done = res[k] > 0 ? (size_t)res[k] : 0;
+			off_t off = at + (off_t)(k * slice);
+
+			if (res[k] < 0 && res[k] != URING_NOT_RUN) {
+				*op = "write";
+				return res[k];
+			}
+			r = write_all(dstfd, rb->buf + k * slice + done,
+				      len[k] - done, off + (off_t)done, op);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int read_write_file(const struct data_src *src, int dstfd,
+			   const struct rw_buf *rb, const char **op)
+{
+	bool ring = rb->ring && rb->ring->registered;
 	struct data_walk w;
 	off_t start, end;
 	int r;
 
-	if (!buf || buflen == 0) {
+	if (!rb->buf || rb->len < URING_RW_SLICES) {
 		*op = "read";
 		return -EINVAL;
 	}
 	data_walk_init(&w, src);
+	/*
+	 * Writes that run out of order (the ring's) past EOF leave xfs's
+	 * speculative preallocation inside the file once its size is set:
+	 * a sparse file is given its size first, so no write extends it.
+	 */
+	if (ring && w.sparse) {
+		r = data_walk_finish(&w, dstfd, op);
+		if (r < 0)
+			return r;
+	}
 	while ((r = data_walk_next(&w, &start, &end)) > 0) {
-		r = read_write_segment(src, dstfd, start, end, buf, buflen,
-				       op);
+		if (ring)
+			r = ring_rw_segment(src, dstfd, start, end, rb, op);
+		else
+			r = read_write_segment(src, dstfd, start, end,
+					       rb->buf, rb->len, op);
 		if (r < 0)
 			return r;
 	}
@@ -307,8 +411,9 @@ static void ladder_learn_failure(enum ladder_answer *answer, bool remembered)
 
 /* Run the ladder (or the one forced rung) and say which mover was used. */
 static int data_move(struct ladder_pair *pair, enum stagecp_strategy strategy,
-		     const struct data_src *src, int dstfd, void *buf,
-		     size_t buflen, enum stagecp_method *used, const char **op)
+		     const struct data_src *src, int dstfd,
+		     const struct rw_buf *rb, enum stagecp_method *used,
+		     const char **op)
 {
 	bool declined;
 	int r;
@@ -351,7 +456,7 @@ static int data_move(struct ladder_pair *pair, enum stagecp_strategy strategy,
 	}
 
 	*used = STAGECP_METHOD_READ_WRITE;
-	return read_write_file(src, dstfd, buf, buflen, op);
+	return read_write_file(src, dstfd, rb, op);
 }
 
 /*
@@ -376,7 +481,7 @@ static int data_check_unchanged(const struct data_src *src, const char **op)
 }
 
 int data_copy(struct ladder_pair *pair, enum stagecp_strategy strategy,
-	      const struct data_src *src, int dstfd, void *buf, size_t buflen,
+	      const struct data_src *src, int dstfd, const struct rw_buf *rb,
 	      enum stagecp_method *used, const char **op)
 {
 	int r;
@@ -387,7 +492,7 @@ int data_copy(struct ladder_pair *pair, enum stagecp_strategy strategy,
 	if (src->st->st_size == 0)
 		return 0;
 
-	r = data_move(pair, strategy, src, dstfd, buf, buflen, used, op);
+	r = data_move(pair, strategy, src, dstfd, rb, used, op);
 	if (r == 0)
 		r = data_check_unchanged(src, op);
 	pair->last = *used;

@@ -589,13 +589,16 @@ int engine_data_copy(struct worker *w, const struct data_src *src,
 {
 	struct stagecp_ctx *c = w->c;
 	struct ladder_pair *pair, mine;
-	size_t buflen;
+	struct rw_buf rb = { 0 };
 	void *buf;
 	int r;
 
-	r = worker_rw_buffer(w, &buf, &buflen);
+	r = worker_rw_buffer(w, &buf, &rb.len);
 	if (r < 0)
 		return r;
+	rb.buf = buf;
+	if (uring_register_buffers(&w->ring, buf, rb.len))
+		rb.ring = &w->ring;
 	pthread_mutex_lock(&c->lock);
 	pair = ladder_pair_get(&c->ladder, src->st->st_dev, dst_dev);
 	if (pair)
@@ -605,7 +608,7 @@ int engine_data_copy(struct worker *w, const struct data_src *src,
 		return -ENOMEM;
 	r = data_copy(&mine, c->opt.strategy == STAGECP_STRATEGY_HARDLINK
 				     ? STAGECP_STRATEGY_AUTO : c->opt.strategy,
-		      src, dstfd, buf, buflen, used, op);
+		      src, dstfd, &rb, used, op);
 	pthread_mutex_lock(&c->lock);
 	/* The array may have moved: look the pair up again. */
 	pair = ladder_pair_get(&c->ladder, src->st->st_dev, dst_dev);

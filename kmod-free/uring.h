@@ -45,6 +45,8 @@ struct uring {
 	int close_fd[URING_CLOSES];
 	uint64_t close_seq[URING_CLOSES];
 	unsigned int closes;
+	bool registered;		/* uring_register_buffers() worked */
+	bool register_tried;
 };
 
 enum uring_use {
@@ -68,6 +70,14 @@ struct io_uring_sqe *uring_batch_sqe(struct uring *u, unsigned int opcode,
 				     unsigned int idx);
 /* Submit the batch and wait for all of it. */
 void uring_batch_run(struct uring *u);
+
+/*
+ * Register buf as URING_RW_SLICES equal fixed buffers, for READ_FIXED and
+ * WRITE_FIXED with buf_index 0..URING_RW_SLICES-1.  False where the ring
+ * cannot (no ring, no such opcodes, or the kernel refuses the memory).
+ */
+#define URING_RW_SLICES 4
+bool uring_register_buffers(struct uring *u, void *buf, size_t len);
 
 /* Close fd, now or with the next batch. */
 void uring_close(struct uring *u, int fd);

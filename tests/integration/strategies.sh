@@ -49,6 +49,8 @@ copy_and_compare --io-uring=all --jobs=1
 copy_and_compare --io-uring=all --jobs=3
 copy_and_compare --io-uring=all --no-openat2 --jobs=2
 copy_and_compare --io-uring=all --atomic --jobs=2
+# Reads and writes on registered buffers, several in flight.
+copy_and_compare --io-uring=all --strategy=rw --jobs=2
 if [ -w /proc/sys/kernel/io_uring_disabled ]; then
 	step "kernel.io_uring_disabled=2 for one run"
 	old=$(cat /proc/sys/kernel/io_uring_disabled)

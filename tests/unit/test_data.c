@@ -39,6 +39,8 @@ static char tmpdir[] = "/tmp/stagecp-test-data.XXXXXX";
 struct fixture {
 	struct ladder ladder;
 	char *buf;
+	/* When ring.registered: the read/write mover goes through it. */
+	struct uring ring;
 	char mnt[PATH_MAX];
 	bool mounted;
 };
@@ -166,6 +168,7 @@ static struct copy_result copy_path_pair(struct fixture *fx,
 	struct copy_result res = { 0 };
 	struct stat sst, dst_st;
 	struct data_src ds = { 0 };
+	struct rw_buf rb;
 	int sfd, dfd;
 
 	sfd = sys_openat(AT_FDCWD, src, SYS_O_SRC, 0);
@@ -182,8 +185,10 @@ static struct copy_result copy_path_pair(struct fixture *fx,
 	assert_non_null(res.pair);
 	ds.fd = sfd;
 	ds.st = &sst;
-	res.r = data_copy(res.pair, strategy, &ds, dfd, fx->buf, buflen,
-			  &res.used, &res.op);
+	rb = (struct rw_buf){ fx->buf, buflen,
+			      fx->ring.registered ? &fx->ring : NULL };
+	res.r = data_copy(res.pair, strategy, &ds, dfd, &rb, &res.used,
+			  &res.op);
 	assert_int_equal(sys_close(sfd), 0);
 	assert_int_equal(sys_close(dfd), 0);
 	return res;
@@ -312,6 +317,41 @@ static void test_forced_rw(void **state)
 		assert_same_content(src, dst);
 		unlink_both(src, dst);
 	}
+}
+
+/*
+ * The read/write mover through the ring's registered buffers: several
+ * reads in flight, slices ending in odd places, a file of many batches.
+ */
+static void test_forced_rw_ring(void **state)
+{
+	static const off_t sizes[] = { 1, 1023, 1025, 3 * 1024 + 1,
+				       4 * 1025 + 3, 1 * MiB + 7 };
+	/* Four odd slices of 1025 bytes. */
+	const size_t buflen = 4 * 1025 + 2;
+	struct fixture *fx = *state;
+	char src[PATH_MAX], dst[PATH_MAX];
+
+	uring_init(&fx->ring, URING_ALL);
+	if (!uring_register_buffers(&fx->ring, fx->buf, buflen)) {
+		uring_exit(&fx->ring);
+		skip();
+	}
+	path_in(src, tmpdir, "src");
+	path_in(dst, tmpdir, "dst");
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct copy_result res;
+
+		create_dense(src, sizes[i], 200 + i);
+		res = copy_path(fx, src, dst, STAGECP_STRATEGY_RW, buflen,
+				NULL);
+		assert_int_equal(res.r, 0);
+		assert_null(res.op);
+		assert_int_equal(res.used, STAGECP_METHOD_READ_WRITE);
+		assert_same_content(src, dst);
+		unlink_both(src, dst);
+	}
+	uring_exit(&fx->ring);
 }
 
 static void test_forced_copy(void **state)
@@ -708,6 +748,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_file, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_forced_rw, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_forced_rw_ring, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_forced_copy, setup,
 						teardown),

@@ -576,6 +576,27 @@ void worker_free(struct worker *w)
 	w->buf = NULL;
 }
 
+bool engine_moves_data(struct stagecp_ctx *c, dev_t src_dev, dev_t dst_dev)
+{
+	struct ladder_pair *pair;
+	bool moves;
+
+	switch (c->opt.strategy) {
+	case STAGECP_STRATEGY_COPY:
+	case STAGECP_STRATEGY_RW:
+		return true;
+	case STAGECP_STRATEGY_AUTO:
+		break;
+	default:
+		return false;
+	}
+	pthread_mutex_lock(&c->lock);
+	pair = ladder_pair_get(&c->ladder, src_dev, dst_dev);
+	moves = pair && pair->clone == LADDER_FAILS;
+	pthread_mutex_unlock(&c->lock);
+	return moves;
+}
+
 /* Keep what a copy learned; a rung that has worked is never unlearned. */
 static void ladder_learn(enum ladder_answer *shared, enum ladder_answer seen)
 {

@@ -248,6 +248,13 @@ static inline void engine_set_flag(bool *flag)
 }
 
 /*
+ * A regular file from src_dev to dst_dev will have its data moved, not
+ * cloned: the strategy forces a copy, or cloning is known to fail for
+ * the pair.  False while the pair has not been tried.
+ */
+bool engine_moves_data(struct stagecp_ctx *c, dev_t src_dev, dev_t dst_dev);
+
+/*
  * Run one data copy through the context's ladder for the pair: the
  * answers are read and learned under the lock, the copy runs outside it.
  */

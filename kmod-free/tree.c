@@ -9,6 +9,12 @@
  * own listing, plus one per subdirectory not yet finished.  The queue is
  * last in, first out, so the walk runs depth first and few directories are
  * open at once; a queued task holds no fd until a worker takes it.
+ *
+ * A big file whose data must be moved (it cannot be cloned) is a task of
+ * its own, holding a reference on its directory: the worker that lists it
+ * goes on with the rest, and an idle one copies it.  Its writes are not
+ * split further: the kernel serialises the writers of one inode, and two
+ * threads on halves of a 1 GiB file on ext4 took as long as one.
  */
 #include "tree.h"
 
@@ -27,12 +33,16 @@
 #include "pathbuf.h"
 #include "sys.h"
 
-/* One directory of the copy. */
+/* Files at least this big, and not cloned, are tasks of their own. */
+#define BIG_FILE (8 << 20)
+
+/* One directory of the copy, or one big file of its listing. */
 struct dir_task {
 	struct dir_task *parent;	/* NULL for the top */
 	struct dir_task *next;		/* in the queue */
 	unsigned int refs;		/* under run->lock */
 	bool top;		/* top of a directory copy: times only */
+	bool file;		/* a big file: src is it, open */
 	/*
 	 * Walked only for what the filter keeps below it: the destination
 	 * directory is made when the first such entry is copied (under
@@ -331,6 +341,68 @@ static int queue_subdir(struct tree_run *run, struct dir_task *t,
 	}
 	task_queue(run, sub);
 	return 0;
+}
+
+/*
+ * A file of t's listing that is worth a task of its own: big, with data
+ * to move, no links to keep together, and another worker to take it.
+ */
+static bool hand_off(struct tree_run *run, const struct dir_task *t,
+		     const struct src_ent *s)
+{
+	return run->c->jobs > 1 && S_ISREG(s->st.st_mode) &&
+	       s->st.st_nlink == 1 && s->st.st_size >= BIG_FILE &&
+	       engine_moves_data(run->c, s->st.st_dev, t->dst.dev);
+}
+
+/* Queue the file s of t's listing (made: what the ring created for it). */
+static int queue_file(struct tree_run *run, struct dir_task *t,
+		      struct src_ent *s, const char *name, const char *spath,
+		      const char *dpath, int made)
+{
+	struct dir_task *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -ENOMEM;
+	f->parent = t;
+	f->refs = 1;
+	f->file = true;
+	f->made = made;
+	f->name = strdup(name);
+	f->spath = strdup(spath);
+	f->dpath = strdup(dpath);
+	f->dst.fd = -1;
+	f->src = *s;
+	f->src.fd = -1;
+	if (!f->name || !f->spath || !f->dpath) {
+		task_free(f);
+		return -ENOMEM;
+	}
+	/* The fd, and the names it is reached by, are now the task's. */
+	f->src.fd = s->fd;
+	f->src.x.name = f->name;
+	f->src.path = f->spath;
+	s->fd = -1;
+	task_queue(run, f);
+	return 0;
+}
+
+/* Copy a file task into its directory. */
+static void copy_file_task(struct tree_run *run, struct worker *w,
+			   struct dir_task *f)
+{
+	struct dir_task *t = f->parent;
+	int r = 0;
+
+	if (engine_cancelled(run->c))
+		entry_discard(w, &f->src, &t->dst, f->name, f->made);
+	else
+		r = entry_copy(w, &f->src, &t->dst, f->name, f->dpath,
+			       f->made);
+	uring_close(&w->ring, f->src.fd);
+	f->src.fd = -1;
+	if (r < 0)
+		run_error(run, r);
 }
 
 /*
@@ -678,6 +750,14 @@ static void window_copy(struct tree_run *run, struct worker *w,
 					 dpath->s, a->pending, win->made[i],
 					 &a->fstate);
 			filter_state_free(&a->fstate);
+		} else if (hand_off(run, t, &a->s)) {
+			r = queue_file(run, t, &a->s, a->name, spath->s,
+				       dpath->s, win->made[i]);
+			if (r < 0) {
+				entry_discard(w, &a->s, &t->dst, a->name,
+					      win->made[i]);
+				sys_close(a->s.fd);
+			}
 		} else {
 			a->s.path = spath->s;
 			r = entry_copy(w, &a->s, &t->dst, a->name, dpath->s,
@@ -801,7 +881,10 @@ static void *worker_main(void *arg)
 		run->queue = t->next;
 		run->busy++;
 		pthread_mutex_unlock(&run->lock);
-		copy_dir(run, &w, t);
+		if (t->file)
+			copy_file_task(run, &w, t);
+		else
+			copy_dir(run, &w, t);
 		task_release(run, t);
 		pthread_mutex_lock(&run->lock);
 		if (--run->busy == 0 && !run->queue)

@@ -23,6 +23,15 @@ for d in $(seq 1 40); do
 	echo "$d" >"$m/src/out/wide/d$d/sub/leaf"
 	ln "$m/src/out/wide/d$d/f1" "$m/src/out/wide/d$d/sub/link-to-f1"
 done
+# Files big enough to be tasks of their own when their data moves.
+mkdir "$m/src/out/big"
+for b in 1 2 3; do
+	head -c $((9 * 1024 * 1024 + b)) /dev/urandom >"$m/src/out/big/b$b"
+	echo "after b$b" >"$m/src/out/big/b$b.txt"
+done
+truncate -s 40M "$m/src/out/big/sparse"
+echo "data in the middle" | dd of="$m/src/out/big/sparse" bs=1M seek=20 \
+	conv=notrunc status=none
 mkdir "$m/dst"
 
 n=0

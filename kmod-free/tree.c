@@ -314,31 +314,43 @@ static void task_queue(struct tree_run *run, struct dir_task *t)
 	pthread_mutex_unlock(&run->lock);
 }
 
+/* A task for the entry name of t's listing, with no fds yet. */
+static struct dir_task *task_new(struct dir_task *t, const char *name,
+				 const char *spath, const char *dpath,
+				 int made)
+{
+	struct dir_task *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->parent = t;
+	n->refs = 1;
+	n->made = made;
+	n->src.fd = n->dst.fd = -1;
+	n->name = strdup(name);
+	n->spath = strdup(spath);
+	n->dpath = strdup(dpath);
+	if (!n->name || !n->spath || !n->dpath) {
+		task_free(n);
+		return NULL;
+	}
+	return n;
+}
+
 /* A subdirectory found in t's listing becomes a task of its own. */
 static int queue_subdir(struct tree_run *run, struct dir_task *t,
 			const char *name, unsigned char layer,
 			const char *spath, const char *dpath, bool pending,
 			int made, struct filter_state *fstate)
 {
-	struct dir_task *sub = calloc(1, sizeof(*sub));
+	struct dir_task *sub = task_new(t, name, spath, dpath, made);
 
 	if (!sub)
 		return -ENOMEM;
-	sub->parent = t;
 	sub->layer = layer;
-	sub->refs = 1;
 	sub->pending = pending;
-	sub->made = made;
-	sub->name = strdup(name);
-	sub->spath = strdup(spath);
-	sub->dpath = strdup(dpath);
-	sub->src.fd = sub->dst.fd = -1;
 	sub->fstate = *fstate;
 	memset(fstate, 0, sizeof(*fstate));	/* now the task's */
-	if (!sub->name || !sub->spath || !sub->dpath) {
-		task_free(sub);
-		return -ENOMEM;
-	}
 	task_queue(run, sub);
 	return 0;
 }
@@ -360,26 +372,13 @@ static int queue_file(struct tree_run *run, struct dir_task *t,
 		      struct src_ent *s, const char *name, const char *spath,
 		      const char *dpath, int made)
 {
-	struct dir_task *f = calloc(1, sizeof(*f));
+	struct dir_task *f = task_new(t, name, spath, dpath, made);
 
 	if (!f)
 		return -ENOMEM;
-	f->parent = t;
-	f->refs = 1;
 	f->file = true;
-	f->made = made;
-	f->name = strdup(name);
-	f->spath = strdup(spath);
-	f->dpath = strdup(dpath);
-	f->dst.fd = -1;
-	f->src = *s;
-	f->src.fd = -1;
-	if (!f->name || !f->spath || !f->dpath) {
-		task_free(f);
-		return -ENOMEM;
-	}
 	/* The fd, and the names it is reached by, are now the task's. */
-	f->src.fd = s->fd;
+	f->src = *s;
 	f->src.x.name = f->name;
 	f->src.path = f->spath;
 	s->fd = -1;

@@ -291,21 +291,19 @@ static void test_empty_file(void **state)
 	}
 }
 
-static void test_forced_rw(void **state)
+/* Forced read/write copies of files of each size: whole, nothing learned. */
+static void forced_rw_sizes(struct fixture *fx, const off_t *sizes, size_t n,
+			    size_t buflen, int seed)
 {
-	static const off_t sizes[] = { 1, ODD_BUFLEN, ODD_BUFLEN + 1,
-				       1 * MiB + 7 };
-	struct fixture *fx = *state;
 	char src[PATH_MAX], dst[PATH_MAX];
-	size_t i;
 
 	path_in(src, tmpdir, "src");
 	path_in(dst, tmpdir, "dst");
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct copy_result res;
 
-		create_dense(src, sizes[i], 100 + i);
-		res = copy_path(fx, src, dst, STAGECP_STRATEGY_RW, ODD_BUFLEN,
+		create_dense(src, sizes[i], seed + (int)i);
+		res = copy_path(fx, src, dst, STAGECP_STRATEGY_RW, buflen,
 				NULL);
 		assert_int_equal(res.r, 0);
 		assert_null(res.op);
@@ -319,6 +317,15 @@ static void test_forced_rw(void **state)
 	}
 }
 
+static void test_forced_rw(void **state)
+{
+	static const off_t sizes[] = { 1, ODD_BUFLEN, ODD_BUFLEN + 1,
+				       1 * MiB + 7 };
+
+	forced_rw_sizes(*state, sizes, sizeof(sizes) / sizeof(sizes[0]),
+			ODD_BUFLEN, 100);
+}
+
 /*
  * The read/write mover through the ring's registered buffers: several
  * reads in flight, slices ending in odd places, a file of many batches.
@@ -330,27 +337,14 @@ static void test_forced_rw_ring(void **state)
 	/* Four odd slices of 1025 bytes. */
 	const size_t buflen = 4 * 1025 + 2;
 	struct fixture *fx = *state;
-	char src[PATH_MAX], dst[PATH_MAX];
 
 	uring_init(&fx->ring, URING_ALL);
 	if (!uring_register_buffers(&fx->ring, fx->buf, buflen)) {
 		uring_exit(&fx->ring);
 		skip();
 	}
-	path_in(src, tmpdir, "src");
-	path_in(dst, tmpdir, "dst");
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		struct copy_result res;
-
-		create_dense(src, sizes[i], 200 + i);
-		res = copy_path(fx, src, dst, STAGECP_STRATEGY_RW, buflen,
-				NULL);
-		assert_int_equal(res.r, 0);
-		assert_null(res.op);
-		assert_int_equal(res.used, STAGECP_METHOD_READ_WRITE);
-		assert_same_content(src, dst);
-		unlink_both(src, dst);
-	}
+	forced_rw_sizes(fx, sizes, sizeof(sizes) / sizeof(sizes[0]), buflen,
+			200);
 	uring_exit(&fx->ring);
 }
 

@@ -7,9 +7,12 @@
  *
  * Every path but the clone keeps holes: when the source looks sparse, only
  * its data segments are copied, at their own offsets, and the destination
- * is truncated to the full size at the end.
+ * gets the full size with ftruncate (copy_file_range: at the end;
+ * read/write: first, as its writes may run out of order).  Big read/write
+ * segments are shared with idle workers (share.h).
  */
 #include "engine.h"
+#include "share.h"
 #include "sys.h"
 
 #include <errno.h>
@@ -235,9 +238,8 @@ static int write_all(int fd, const char *buf, size_t len, off_t off,
 }
 
 /* Positioned reads and writes: the walk's lseeks leave no offset to trust. */
-static int read_write_segment(const struct data_src *src, int dstfd,
-			      off_t start, off_t end, char *buf, size_t buflen,
-			      const char **op)
+int data_rw_range(const struct data_src *src, int dstfd, off_t start,
+		  off_t end, char *buf, size_t buflen, const char **op)
 {
 	int srcfd = src->fd;
 	off_t pos = start;
@@ -372,29 +374,31 @@ static int read_write_file(const struct data_src *src, int dstfd,
 	}
 	data_walk_init(&w, src);
 	/*
-	 * Writes that run out of order (the ring's) past EOF leave xfs's
-	 * speculative preallocation inside the file once its size is set:
-	 * a sparse file is given its size first, so no write extends it.
+	 * Writes that run out of order (the ring's, shared ranges) past EOF
+	 * leave xfs's speculative preallocation inside the file once its
+	 * size is set: a sparse file gets its size first, so no write
+	 * extends it, and nothing is left to do at the end.
 	 */
-	if (ring && w.sparse) {
+	if (w.sparse) {
 		r = data_walk_finish(&w, dstfd, op);
 		if (r < 0)
 			return r;
 	}
 	while ((r = data_walk_next(&w, &start, &end)) > 0) {
-		if (ring)
+		if (share_worth_it(rb->share, start, end))
+			r = share_copy(rb->share, src, dstfd, start, end,
+				       rb->buf, rb->len, op);
+		else if (ring)
 			r = ring_rw_segment(src, dstfd, start, end, rb, op);
 		else
-			r = read_write_segment(src, dstfd, start, end,
-					       rb->buf, rb->len, op);
+			r = data_rw_range(src, dstfd, start, end, rb->buf,
+					  rb->len, op);
 		if (r < 0)
 			return r;
 	}
-	if (r < 0) {
+	if (r < 0)
 		*op = "seek";
-		return r;
-	}
-	return data_walk_finish(&w, dstfd, op);
+	return r;
 }
 
 /*

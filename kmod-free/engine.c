@@ -234,6 +234,7 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	c->from_fd = c->to_fd = c->acct_fd = -1;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->link_ready, NULL);
+	share_list_init(&c->shares);
 	c->jobs = o->jobs ? o->jobs : online_cpus();
 	c->no_openat2 = o->flags & STAGECP_F_NO_OPENAT2;
 	r = dup_opt(o->from_root, &c->from_root);
@@ -340,6 +341,7 @@ void stagecp_free(struct stagecp_ctx *c)
 	free(c->from_root);
 	free(c->to_root);
 	free(c->workdir);
+	share_list_destroy(&c->shares);
 	pthread_cond_destroy(&c->link_ready);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
@@ -620,6 +622,8 @@ int engine_data_copy(struct worker *w, const struct data_src *src,
 	rb.buf = buf;
 	if (uring_register_buffers(&w->ring, buf, rb.len))
 		rb.ring = &w->ring;
+	if (c->jobs > 1)
+		rb.share = &c->shares;
 	pthread_mutex_lock(&c->lock);
 	pair = ladder_pair_get(&c->ladder, src->st->st_dev, dst_dev);
 	if (pair)

@@ -16,6 +16,7 @@
 #include "ignore.h"
 #include "layers.h"
 #include "modespec.h"
+#include "share.h"
 #include "uring.h"
 #include "stagecp.h"
 
@@ -82,7 +83,16 @@ struct rw_buf {
 	char *buf;
 	size_t len;
 	struct uring *ring;	/* NULL: plain syscalls */
+	/* Big segments are shared with idle workers through it (share.h). */
+	struct share_list *share;
 };
+
+/*
+ * Copy the data segment [start, end) of src into dstfd with pread and
+ * pwrite through buf; -ESTAGECP_CHANGED if the source ends early.
+ */
+int data_rw_range(const struct data_src *src, int dstfd, off_t start,
+		  off_t end, char *buf, size_t buflen, const char **op);
 
 /*
  * Move the data of src into dstfd, an empty regular file opened for
@@ -177,6 +187,7 @@ struct stagecp_ctx {
 	 */
 	pthread_mutex_t lock;
 	pthread_cond_t link_ready;	/* a hardlink placeholder settled */
+	struct share_list shares;	/* big read/write copies to help with */
 	unsigned int jobs;		/* worker threads */
 	/* Learned once by any worker, read by all: atomic flags. */
 	bool no_openat2;		/* forced, or the kernel said ENOSYS */

@@ -12,9 +12,8 @@
  *
  * A big file whose data must be moved (it cannot be cloned) is a task of
  * its own, holding a reference on its directory: the worker that lists it
- * goes on with the rest, and an idle one copies it.  Its writes are not
- * split further: the kernel serialises the writers of one inode, and two
- * threads on halves of a 1 GiB file on ext4 took as long as one.
+ * goes on with the rest, and an idle one copies it.  A worker with no task
+ * helps with the ranges of a big read/write copy instead (share.h).
  */
 #include "tree.h"
 
@@ -31,6 +30,7 @@
 #include "filter.h"
 #include "meta.h"
 #include "pathbuf.h"
+#include "share.h"
 #include "sys.h"
 
 /* Files at least this big, and not cloned, are tasks of their own. */
@@ -858,20 +858,47 @@ static void copy_dir(struct tree_run *run, struct worker *w,
 	dir_names_free(&names);
 }
 
-/* A worker: take tasks until the queue is empty and nobody can add more. */
+/* A big read/write copy was published: wake the idle workers to help. */
+static void run_wake(void *arg)
+{
+	struct tree_run *run = arg;
+
+	pthread_mutex_lock(&run->lock);
+	pthread_cond_broadcast(&run->wake);
+	pthread_mutex_unlock(&run->lock);
+}
+
+/*
+ * A worker: take tasks until the queue is empty and nobody can add more.
+ * While the queue is empty but others are busy, it helps with their big
+ * read/write copies (share.h).
+ */
 static void *worker_main(void *arg)
 {
 	struct tree_run *run = arg;
+	struct share_list *shares = &run->c->shares;
+	bool can_help = true;
 	struct worker w;
 
 	worker_init(&w, run->c);
 	for (;;) {
 		struct dir_task *t;
+		size_t len;
+		void *buf;
 
 		pthread_mutex_lock(&run->lock);
-		while (!run->queue && run->busy)
+		while (!run->queue && run->busy &&
+		       !(can_help && share_list_has_work(shares)))
 			pthread_cond_wait(&run->wake, &run->lock);
 		t = run->queue;
+		if (!t && run->busy) {
+			pthread_mutex_unlock(&run->lock);
+			/* Without a buffer it cannot help: it waits instead. */
+			can_help = worker_rw_buffer(&w, &buf, &len) == 0;
+			if (can_help)
+				share_help(shares, buf, len);
+			continue;
+		}
 		if (!t) {
 			pthread_cond_broadcast(&run->wake);
 			pthread_mutex_unlock(&run->lock);
@@ -957,7 +984,10 @@ int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
 	pthread_mutex_init(&run.materialize, NULL);
 	pthread_cond_init(&run.wake, NULL);
 	task_queue(&run, top);
+	c->shares.wake = run_wake;
+	c->shares.wake_arg = &run;
 	run_workers(&run, c->jobs);
+	c->shares.wake = NULL;
 	pthread_cond_destroy(&run.wake);
 	pthread_mutex_destroy(&run.materialize);
 	pthread_mutex_destroy(&run.lock);

@@ -73,6 +73,23 @@ if [ -w /proc/sys/kernel/io_uring_disabled ]; then
 fi
 copy_and_compare --atomic --jobs=3
 
+step "big read/write copies shared between workers"
+# Segments of two ranges or more are shared with idle workers (share.h):
+# a dense file and a sparse one whose data segment is that long.
+mkdir -p "$m/src/shared"
+head -c $((70 * 1024 * 1024 + 333)) /dev/urandom >"$m/src/shared/dense"
+truncate -s 200M "$m/src/shared/sparse"
+head -c $((40 * 1024 * 1024)) /dev/urandom |
+	dd of="$m/src/shared/sparse" bs=1M seek=100 conv=notrunc status=none
+for args in "--jobs=2" "--jobs=4" "--jobs=2 --io-uring=all" \
+	"--jobs=3 --strategy=copy"; do
+	# shellcheck disable=SC2086
+	"$STAGECP" --from="$m/src" --to="$m/dst" --strategy=rw $args \
+		/shared /shared-copy/ || fail "stagecp $args exited $?"
+	treecmp "$m/src/shared" "$m/dst/shared-copy" --ignore-top
+	rm -rf "$m/dst/shared-copy"
+done
+
 step "--strategy=hardlink shares the source's inodes"
 src_ino=$(stat -c %i "$m/src/out/wide/d1/f2")
 for mode in auto all off; do

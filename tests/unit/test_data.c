@@ -185,8 +185,8 @@ static struct copy_result copy_path_pair(struct fixture *fx,
 	assert_non_null(res.pair);
 	ds.fd = sfd;
 	ds.st = &sst;
-	rb = (struct rw_buf){ fx->buf, buflen,
-			      fx->ring.registered ? &fx->ring : NULL };
+	rb = (struct rw_buf){ .buf = fx->buf, .len = buflen,
+			      .ring = fx->ring.registered ? &fx->ring : NULL };
 	res.r = data_copy(res.pair, strategy, &ds, dfd, &rb, &res.used,
 			  &res.op);
 	assert_int_equal(sys_close(sfd), 0);

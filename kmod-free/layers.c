@@ -377,6 +377,20 @@ int layers_lookup(const struct layers *l, const struct layer_dir *d,
 	return -ENOENT;
 }
 
+/* The target of the symlink dirfd/name, one more hop of a resolution. */
+static int read_link_hop(int dirfd, const char *name, char target[PATH_MAX],
+			 int *hops)
+{
+	ssize_t n = sys_readlinkat(dirfd, name, target, PATH_MAX);
+
+	if (n < 0)
+		return (int)n;
+	if (n >= PATH_MAX)
+		return -ENAMETOOLONG;
+	target[n] = '\0';
+	return ++*hops > RESOLVE_MAX_HOPS ? -ELOOP : 0;
+}
+
 int layers_resolve(struct stagecp_ctx *c, const struct layers *l,
 		   const char *path, bool follow_last, struct layer_entry *e)
 {
@@ -416,18 +430,9 @@ restart:
 			layer_dir_close(&e->dir);
 			e->dir = child;
 		} else if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
-			ssize_t n = sys_readlinkat(e->dir.fd[k], p, target,
-						   sizeof(target));
-
-			if (n < 0 || n >= (ssize_t)sizeof(target)) {
-				r = n < 0 ? (int)n : -ENAMETOOLONG;
+			r = read_link_hop(e->dir.fd[k], p, target, &hops);
+			if (r < 0)
 				break;
-			}
-			target[n] = '\0';
-			if (++hops > RESOLVE_MAX_HOPS) {
-				r = -ELOOP;
-				break;
-			}
 			/* The link's directory, then its target, then the
 			 * rest: cleaned, ".." stops at the merged root. */
 			if (slash)
@@ -500,18 +505,9 @@ restart:
 			*slash = '\0';
 		k = d.n ? layers_lookup(l, &d, p, &st) : -ENOENT;
 		if (k >= 0 && S_ISLNK(st.st_mode) && (slash || follow_last)) {
-			ssize_t n = sys_readlinkat(d.fd[k], p, target,
-						   sizeof(target));
-
-			if (n < 0 || n >= (ssize_t)sizeof(target)) {
-				r = n < 0 ? (int)n : -ENAMETOOLONG;
+			r = read_link_hop(d.fd[k], p, target, &hops);
+			if (r < 0)
 				break;
-			}
-			target[n] = '\0';
-			if (++hops > RESOLVE_MAX_HOPS) {
-				r = -ELOOP;
-				break;
-			}
 			next = path_join_clean(target[0] == '/' ? "/" : done,
 					       target);
 			if (next && slash) {

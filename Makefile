@@ -40,7 +40,7 @@ else
 Q := @
 endif
 
-LIB_SRCS := $(sort $(wildcard kmod-free/*.c))
+LIB_SRCS := $(sort $(wildcard kmod-free/*/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB_PIC_OBJS := $(LIB_SRCS:%.c=$(O)/pic/%.o)
 TOOL_SRCS := $(sort $(wildcard tool/*.c))

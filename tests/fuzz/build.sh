@@ -31,12 +31,13 @@ fi
 
 # Harness name and the library sources it exercises.
 declare -A sources=(
-	[copyline]="copyline.c gomatch.c ignore.c modespec.c owner.c"
-	[modespec]="modespec.c"
-	[owner]="owner.c"
-	[accounts]="owner.c"
-	[gomatch]="gomatch.c"
-	[ignore]="ignore.c gomatch.c"
+	[copyline]="semantics/dockerfile.c semantics/gomatch.c semantics/ignore.c
+		semantics/modespec.c semantics/owner.c"
+	[modespec]="semantics/modespec.c"
+	[owner]="semantics/owner.c"
+	[accounts]="semantics/owner.c"
+	[gomatch]="semantics/gomatch.c"
+	[ignore]="semantics/ignore.c semantics/gomatch.c"
 )
 
 common=(-std=gnu11 -g -O1 -D_GNU_SOURCE -I"$LIB/include" -I"$LIB"

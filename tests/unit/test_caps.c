@@ -29,7 +29,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "caps.h"
+#include "api/caps.h"
 #include "stagecp.h"
 
 #define NOBODY 65534

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "copyline.h"
+#include "semantics/dockerfile.h"
 
 struct want {
 	unsigned int line;

@@ -24,8 +24,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine.h"
-#include "sys.h"
+#include "engine/engine.h"
+#include "seam/sys.h"
 
 #define KiB ((off_t)1024)
 #define MiB (1024 * KiB)

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gomatch.h"
+#include "semantics/gomatch.h"
 
 #define BAD (-EINVAL)
 

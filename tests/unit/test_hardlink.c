@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 #define MANY 10000
 

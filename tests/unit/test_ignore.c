@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ignore.h"
+#include "semantics/ignore.h"
 
 #define MAXPAT 4
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 /* Every errno Linux defines lies below this. */
 #define ERRNO_LIMIT 134

@@ -25,9 +25,9 @@
 #include <linux/capability.h>
 #include <cmocka.h>
 
-#include "engine.h"
-#include "meta.h"
-#include "xattr.h"
+#include "engine/engine.h"
+#include "engine/meta.h"
+#include "engine/xattr.h"
 
 #define MAX_REPORTS 16
 #define SRC_UID 1234

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "modespec.h"
+#include "semantics/modespec.h"
 
 #define DIR true
 #define REG false

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "owner.h"
+#include "semantics/owner.h"
 
 static const char passwd_text[] =
 	"root:x:0:0:root:/root:/bin/bash\n"

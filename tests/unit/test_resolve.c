@@ -22,9 +22,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine.h"
-#include "pathbuf.h"
-#include "resolve.h"
+#include "engine/engine.h"
+#include "seam/pathbuf.h"
+#include "roots/resolve.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* A name longer than NAME_MAX. */

@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "engine.h"
-#include "share.h"
-#include "sys.h"
+#include "engine/engine.h"
+#include "movers/share.h"
+#include "seam/sys.h"
 
 #define BUFLEN (256 * 1024)
 /* Four ranges and a short fifth. */

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine context and the interfaces between the engine's subsystems.
+ * Nothing here is exported from the library.
+ */
+#ifndef STAGECP_ENGINE_H
+#define STAGECP_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "semantics/ignore.h"
+#include "roots/layers.h"
+#include "semantics/modespec.h"
+#include "movers/share.h"
+#include "movers/uring.h"
+#include "stagecp.h"
+
+/*
+ * Errors that have no errno of their own.  They live above the errno range
+ * and travel as negative values like any errno; report() turns them into
+ * text.
+ */
+enum {
+	ESTAGECP_BASE = 4096,
+	ESTAGECP_CHANGED,	/* "file changed as we read it" */
+	ESTAGECP_KERNEL_FS,	/* a procfs or sysfs source */
+};
+
+/* What one rung of the ladder has shown for a filesystem pair. */
+enum ladder_answer {
+	LADDER_UNKNOWN = 0,
+	LADDER_WORKS,
+	LADDER_FAILS,
+};
+
+/* The fallback ladder's memory for one (source fs, destination fs) pair. */
+struct ladder_pair {
+	dev_t src_dev;
+	dev_t dst_dev;
+	enum ladder_answer clone;
+	enum ladder_answer copy_range;
+	enum stagecp_method last;	/* the mover used most recently */
+};
+
+struct ladder {
+	struct ladder_pair *pairs;
+	size_t n;
+	size_t cap;
+};
+
+/* Find or add the entry for a pair; NULL only when out of memory. */
+struct ladder_pair *ladder_pair_get(struct ladder *l, dev_t src, dev_t dst);
+void ladder_free(struct ladder *l);
+
+/*
+ * Classification of the errnos each rung can return.  *_falls_back: this
+ * errno sends the file to the next rung.  *_remembered: the answer holds for
+ * the whole filesystem pair, so later files skip the rung.
+ */
+bool ladder_clone_falls_back(int err);
+bool ladder_clone_remembered(int err);
+bool ladder_copy_range_falls_back(int err);
+bool ladder_copy_range_remembered(int err);
+
+/* A source file being copied: its fd and its stat at open time. */
+struct data_src {
+	int fd;
+	const struct stat *st;
+	const volatile int *cancel;	/* non-zero: stop with -ECANCELED */
+};
+
+/*
+ * The read/write mover's scratch space.  With a ring whose buffers are
+ * registered (uring_register_buffers() on buf), URING_RW_SLICES reads go
+ * in flight at once, then their writes; without one, pread and pwrite.
+ */
+struct rw_buf {
+	char *buf;
+	size_t len;
+	struct uring *ring;	/* NULL: plain syscalls */
+	/* Big segments are shared with idle workers through it (share.h). */
+	struct share_list *share;
+};
+
+/*
+ * Copy the data segment [start, end) of src into dstfd with pread and
+ * pwrite through buf; -ESTAGECP_CHANGED if the source ends early.
+ */
+int data_rw_range(const struct data_src *src, int dstfd, off_t start,
+		  off_t end, char *buf, size_t buflen, const char **op);
+
+/*
+ * Move the data of src into dstfd, an empty regular file opened for
+ * writing, through the cheapest mover the strategy allows.  The pair's
+ * ladder entry is consulted and updated.  Holes are kept on every path
+ * that is not a clone.  On return, *used names the mover and *op the
+ * operation that failed (for messages).  Returns 0 or a negative errno;
+ * -ESTAGECP_CHANGED when the source's size changed during the copy.
+ */
+int data_copy(struct ladder_pair *pair, enum stagecp_strategy strategy,
+	      const struct data_src *src, int dstfd, const struct rw_buf *rb,
+	      enum stagecp_method *used, const char **op);
+
+/*
+ * The hardlink map: the first destination name of every source inode with
+ * more than one link, so later names become links to it.  An entry is
+ * dropped once all of its source links have been seen.
+ */
+struct hardlink {
+	dev_t src_dev;
+	ino_t src_ino;
+	ino_t dst_ino;		/* to check the name still holds our copy */
+	nlink_t left;		/* source links not yet seen */
+	char *dst_path;		/* relative to the destination root */
+	struct hardlink *next;
+};
+
+struct hardlinks {
+	struct hardlink **buckets;
+	size_t nbuckets;
+	size_t n;
+};
+
+struct hardlink *hardlinks_find(struct hardlinks *h, dev_t dev, ino_t ino);
+/*
+ * Add the entry for a source inode.  dst_path NULL adds a placeholder: its
+ * first copy is being made (hardlinks_set_first() completes it, or
+ * hardlinks_drop() removes it when the copy failed).
+ */
+int hardlinks_add(struct hardlinks *h, const struct stat *src, ino_t dst_ino,
+		  const char *dst_path);
+int hardlinks_set_first(struct hardlink *e, ino_t dst_ino,
+			const char *dst_path);
+void hardlinks_drop(struct hardlinks *h, struct hardlink *e);
+/* One more source link of e was seen; drop e when it was the last. */
+void hardlinks_seen(struct hardlinks *h, struct hardlink *e);
+void hardlinks_free(struct hardlinks *h);
+
+/*
+ * One thread of a copy: what it needs of its own.  Everything it shares
+ * with the other workers sits in the context, under the context's lock.
+ */
+struct worker {
+	struct stagecp_ctx *c;
+	void *buf;			/* the read/write loop's buffer */
+	size_t buflen;
+	struct uring ring;		/* batched closes */
+};
+
+/* A worker of c, with its ring unless io_uring is off. */
+void worker_init(struct worker *w, struct stagecp_ctx *c);
+
+/* The same, for a dry run that tells what it would do. */
+void note_entry_action(struct stagecp_ctx *c, const char *src,
+		       const char *dst, enum stagecp_entry_type type,
+		       enum stagecp_method method, uint64_t size,
+		       enum stagecp_action action);
+
+/* The read/write loop's scratch buffer, allocated on first use. */
+int worker_rw_buffer(struct worker *w, void **buf, size_t *len);
+void worker_free(struct worker *w);
+
+struct stagecp_ctx {
+	struct stagecp_options opt;	/* strings point into *_copy below */
+	char *from_root;
+	char *to_root;
+	char *workdir;			/* cleaned, inside the destination */
+	int from_fd;			/* O_PATH roots */
+	int to_fd;
+	bool layered;			/* the source is src_layers */
+	bool dst_layered;		/* the destination is dst_layers */
+	struct layers dst_layers;	/* its upper first; to_fd is it */
+	/* Where --chown names are looked up, when not in to_fd. */
+	int acct_fd;
+	struct layers acct_layers;
+	bool acct_none;			/* a new layer without a base */
+	char *source_desc;		/* how a mounted overlay is read */
+	struct layers src_layers;
+	/*
+	 * Shared state: the stats, the error and entry callbacks, the
+	 * hardlink map and the ladder are used under lock.
+	 */
+	pthread_mutex_t lock;
+	pthread_cond_t link_ready;	/* a hardlink placeholder settled */
+	struct share_list shares;	/* big read/write copies to help with */
+	unsigned int jobs;		/* worker threads */
+	/* Learned once by any worker, read by all: atomic flags. */
+	bool no_openat2;		/* forced, or the kernel said ENOSYS */
+	/* io_uring's statx refused an fd with an empty path */
+	bool no_ring_fd_statx;
+	bool chown_failed;		/* warned once: ownership not kept */
+	/* --link in effect (BuildKit ignores it when --chmod is given). */
+	bool link;
+	struct modespec mode;		/* --chmod, parsed */
+	/* --chown, resolved in the destination root for this copy. */
+	bool own_set;
+	uid_t own_uid;
+	gid_t own_gid;
+	uid_t euid;
+	gid_t egid;
+	pid_t pid;			/* for temporary names */
+	unsigned int tmp_counter;
+	mode_t umask;
+	struct ignore excludes;		/* --exclude, compiled */
+	char **exclude_copy;		/* the patterns, owned */
+	char *chown_copy;
+	char *chmod_copy;
+	struct ladder ladder;
+	struct hardlinks links;
+	struct stagecp_stats stats;
+	int first_err;
+	enum stagecp_method last_method;	/* for progress */
+	uint64_t last_progress;		/* when progress was last told */
+	uint64_t copy_start;		/* when this stagecp_copy() began */
+	uint64_t elapsed_base;		/* elapsed_ns before it */
+};
+
+/*
+ * Report a failure (warning false: counted, and the copy will end in
+ * failure) or a warning.  err is a negative errno or -ESTAGECP_*.
+ */
+void report(struct stagecp_ctx *c, const char *path, const char *op, int err,
+	    bool warning);
+/* The same with a text of its own in place of strerror. */
+void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
+		const char *msg, bool warning);
+/*
+ * BuildKit's texts for an entry whose type clashes with what DEST holds:
+ * "cannot copy to non-directory: P" (dir_incoming) or "cannot replace to
+ * directory P with file".  Reported with err, which is returned.
+ */
+int report_type_clash(struct stagecp_ctx *c, const char *path,
+		      const char *op, bool dir_incoming, int err);
+/* A text of its own, and the errno (negative) that stands behind it. */
+void report_errmsg(struct stagecp_ctx *c, const char *path, const char *op,
+		   int err, const char *msg, bool warning);
+/* Count a copied entry and tell the entry callback. */
+void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
+		enum stagecp_entry_type type, enum stagecp_method method,
+		uint64_t size);
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t engine_now_ns(void);
+/* Whether the caller asked the copy to stop. */
+bool engine_cancelled(const struct stagecp_ctx *c);
+/* The flags several workers learn: set once, read anywhere. */
+static inline bool engine_flag(const bool *flag)
+{
+	return __atomic_load_n(flag, __ATOMIC_RELAXED);
+}
+
+static inline void engine_set_flag(bool *flag)
+{
+	__atomic_store_n(flag, true, __ATOMIC_RELAXED);
+}
+
+/*
+ * A regular file from src_dev to dst_dev will have its data moved, not
+ * cloned: the strategy forces a copy, or cloning is known to fail for
+ * the pair.  False while the pair has not been tried.
+ */
+bool engine_moves_data(struct stagecp_ctx *c, dev_t src_dev, dev_t dst_dev);
+
+/*
+ * Run one data copy through the context's ladder for the pair: the
+ * answers are read and learned under the lock, the copy runs outside it.
+ */
+int engine_data_copy(struct worker *w, const struct data_src *src,
+		     dev_t dst_dev, int dstfd, enum stagecp_method *used,
+		     const char **op);
+
+#endif

@@ -28,19 +28,22 @@
 #include "engine/tree.h"
 
 /*
- * Directories a copy creates on the way to DEST: 0755 (or as --chmod says),
- * owned by the caller or the --chown owner.  With --link every directory on the way is made a
- * real one and given these attributes, as a merged layer would.
+ * Directories a copy creates on the way to DEST (dir): 0755 (or as --chmod
+ * says), owned by the caller or the --chown owner, unless the owner
+ * callback says otherwise.  With --link every directory on the way is made
+ * a real one and given these attributes, as a merged layer would.
  */
-static struct mkdir_attr dest_dir_attr(const struct stagecp_ctx *c)
+static int dest_dir_attr(struct stagecp_ctx *c, const char *dir,
+			 struct mkdir_attr *a)
 {
-	return (struct mkdir_attr){
+	*a = (struct mkdir_attr){
 		.mode = modespec_created_dir_mode(&c->mode),
-		.chown = c->own_set || c->link,
+		.chown = c->own_set || c->link || c->owner_fn,
 		.uid = c->own_set ? c->own_uid : c->euid,
 		.gid = c->own_set ? c->own_gid : c->egid,
 		.replace = c->link,
 	};
+	return engine_owner(c, dir, NULL, &a->uid, &a->gid);
 }
 
 /*
@@ -163,7 +166,8 @@ static int top_src_open_layered(struct stagecp_ctx *c, const char *path,
 
 	t->ent.fd = -1;
 	t->ent.path = path;
-	r = layers_resolve(c, &c->src_layers, path, true, &e);
+	r = layers_resolve(c, &c->src_layers, path, engine_source_follow(c),
+			   &e);
 	if (r < 0)
 		return r;
 	if (e.is_dir) {
@@ -196,13 +200,20 @@ static int top_src_open_layered(struct stagecp_ctx *c, const char *path,
 static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res,
 		     struct layer_dir *merged)
 {
-	struct mkdir_attr attr = dest_dir_attr(c);
+	struct mkdir_attr attr;
 	char *failed = NULL;
 	int r = dest_path(c, dir, res);
 
 	memset(merged, 0, sizeof(*merged));
 	if (r < 0)
 		return r;
+	r = dest_dir_attr(c, *res, &attr);
+	if (r < 0) {
+		report(c, *res, "choose owner", r, false);
+		free(*res);
+		*res = NULL;
+		return r;
+	}
 	if (c->dst_layered && !c->link)
 		r = dstl_mkdirs(c, *res, &attr, &failed, merged);
 	else
@@ -253,13 +264,20 @@ static int dest_in_source(const struct stat *src, int dfd)
 	return r;
 }
 
-/* A directory source: its contents go into target, made if missing. */
+/*
+ * A directory source: its contents go into target, made if missing.  With
+ * STAGECP_F_COPY_DIR a target the copy makes is a copy of the directory
+ * itself and takes its metadata.
+ */
 static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 			   const char *target, const struct stat *tst,
 			   const struct filter *filter)
 {
+	bool whole = !tst && (c->opt.flags & STAGECP_F_COPY_DIR);
 	struct layer_dir merged;
+	struct meta_now now;
 	struct dst_dir d;
+	struct stat st;
 	char *res = NULL;
 	int fd, r;
 
@@ -270,10 +288,18 @@ static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 		return fd;
 	r = dst_dir_init(c, &d, fd, target);
 	d.merged = c->dst_layered ? &merged : NULL;
+	if (r == 0 && whole) {
+		r = sys_fstat(fd, &st);
+		now = (struct meta_now){ st.st_uid, st.st_gid,
+					 st.st_mode & 07777 };
+		if (r < 0)
+			report(c, target, "stat", r, false);
+	}
 	if (r == 0)
 		r = tree_copy_contents(c, &t->ent,
 				       t->layers.n ? &t->layers : NULL, &d, res,
-				       filter_active(filter) ? filter : NULL);
+				       filter_active(filter) ? filter : NULL,
+				       whole ? &now : NULL);
 	layer_dir_close(&merged);
 	sys_close(fd);
 	free(res);
@@ -328,6 +354,36 @@ static int open_in_dst_layers(struct stagecp_ctx *c, const char *path)
 	return r;
 }
 
+/*
+ * STAGECP_F_NO_DEST_PARENTS: the directory dir must exist already.  Returns
+ * an O_PATH fd of it (and nothing in *merged) or a reported negative errno.
+ */
+static int open_dest_dir(struct stagecp_ctx *c, const char *dir,
+			 struct layer_dir *merged)
+{
+	struct stat st;
+	char *res;
+	int fd, r;
+
+	memset(merged, 0, sizeof(*merged));
+	r = dest_path(c, dir, &res);
+	if (r < 0)
+		return r;
+	fd = c->dst_layered ? open_in_dst_layers(c, res)
+			    : resolve_open(c, c->to_fd, res, O_PATH);
+	r = fd < 0 ? fd : sys_fstat(fd, &st);
+	if (r == 0 && !S_ISDIR(st.st_mode))
+		r = -ENOTDIR;
+	if (r < 0) {
+		report(c, res, "open destination directory", r, false);
+		if (fd >= 0)
+			sys_close(fd);
+		fd = r;
+	}
+	free(res);
+	return fd;
+}
+
 static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 			const char *src, const char *dest, bool dest_is_dir,
 			char **target, struct stat *tst, bool *exists)
@@ -357,7 +413,9 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 		tst->st_mode = S_IFDIR;
 		*exists = true;
 	}
-	if (!S_ISDIR(t->ent.st.st_mode) && *exists && S_ISDIR(tst->st_mode)) {
+	if ((!S_ISDIR(t->ent.st.st_mode) ||
+	     (c->opt.flags & STAGECP_F_COPY_DIR)) &&
+	    *exists && S_ISDIR(tst->st_mode)) {
 		*target = path_join_clean(res, path_base(src));
 		free(res);
 		*exists = false;	/* looked up again when created */
@@ -478,7 +536,8 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 	if (c->layered)
 		r = top_src_open_layered(c, it->path, &t);
 	else
-		r = resolve_root_path(c, c->from_fd, it->path, true, &sres);
+		r = resolve_root_path(c, c->from_fd, it->path,
+				      engine_source_follow(c), &sres);
 	if (r == 0 && !c->layered)
 		r = top_src_open(c, sres, it->path, &t);
 	if (r < 0) {
@@ -511,7 +570,10 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 		r = -ENOMEM;
 		goto close_src;
 	}
-	fd = make_dirs(c, ensure, &eres, &merged);
+	if (c->opt.flags & STAGECP_F_NO_DEST_PARENTS)
+		fd = open_dest_dir(c, ensure, &merged);
+	else
+		fd = make_dirs(c, ensure, &eres, &merged);
 	if (fd < 0) {
 		r = fd;
 		goto close_src;

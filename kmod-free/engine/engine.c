@@ -314,6 +314,42 @@ free_ctx:
 	return r;
 }
 
+int engine_owner(struct stagecp_ctx *c, const char *path,
+		 const struct stat *sst, uid_t *uid, gid_t *gid)
+{
+	int r;
+
+	if (!c->owner_fn)
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	r = c->owner_fn(c->owner_arg, path, sst, uid, gid);
+	pthread_mutex_unlock(&c->lock);
+	return r < 0 ? r : 0;
+}
+
+void stagecp_set_owner_fn(struct stagecp_ctx *c, stagecp_owner_fn fn,
+			  void *arg)
+{
+	c->owner_fn = fn;
+	c->owner_arg = arg;
+}
+
+int stagecp_set_includes(struct stagecp_ctx *c, const char *const *patterns,
+			 size_t n)
+{
+	struct ignore ig = { 0 };
+	char err[256];
+	int r = ignore_compile(&ig, patterns, n, err, sizeof(err));
+
+	if (r == -EINVAL)
+		report_msg(c, "include", "parse pattern", err, false);
+	if (r < 0)
+		return r;
+	ignore_free(&c->includes);
+	c->includes = ig;
+	return 0;
+}
+
 void stagecp_free(struct stagecp_ctx *c)
 {
 	if (!c)
@@ -331,6 +367,7 @@ void stagecp_free(struct stagecp_ctx *c)
 	ladder_free(&c->ladder);
 	hardlinks_free(&c->links);
 	ignore_free(&c->excludes);
+	ignore_free(&c->includes);
 	modespec_free(&c->mode);
 	for (size_t i = 0; c->exclude_copy && i < c->opt.nexcludes; i++)
 		free(c->exclude_copy[i]);

@@ -207,6 +207,9 @@ struct stagecp_ctx {
 	unsigned int tmp_counter;
 	mode_t umask;
 	struct ignore excludes;		/* --exclude, compiled */
+	struct ignore includes;		/* stagecp_set_includes(), compiled */
+	stagecp_owner_fn owner_fn;	/* stagecp_set_owner_fn(), or NULL */
+	void *owner_arg;
 	char **exclude_copy;		/* the patterns, owned */
 	char *chown_copy;
 	char *chmod_copy;
@@ -243,6 +246,14 @@ void report_errmsg(struct stagecp_ctx *c, const char *path, const char *op,
 void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 		enum stagecp_entry_type type, enum stagecp_method method,
 		uint64_t size);
+/*
+ * The owner an entry at path gets: *uid and *gid hold the engine's choice,
+ * which the owner callback, when there is one, may change.  sst is the
+ * source's lstat, NULL for a directory made on the way to DEST.  Returns 0
+ * or the callback's negative errno.
+ */
+int engine_owner(struct stagecp_ctx *c, const char *path,
+		 const struct stat *sst, uid_t *uid, gid_t *gid);
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t engine_now_ns(void);
 /* Whether the caller asked the copy to stop. */
@@ -251,6 +262,12 @@ bool engine_cancelled(const struct stagecp_ctx *c);
 static inline bool engine_flag(const bool *flag)
 {
 	return __atomic_load_n(flag, __ATOMIC_RELAXED);
+}
+
+/* Whether a source's last symlink is followed (not with fsutil's rules). */
+static inline bool engine_source_follow(const struct stagecp_ctx *c)
+{
+	return !(c->opt.flags & STAGECP_F_SOURCE_NOFOLLOW);
 }
 
 static inline void engine_set_flag(bool *flag)

@@ -13,6 +13,7 @@ int filter_init(struct filter *f, struct stagecp_ctx *c, const char *include)
 
 	memset(f, 0, sizeof(*f));
 	f->excludes = c->excludes.count ? &c->excludes : NULL;
+	f->includes = c->includes.count ? &c->includes : NULL;
 	if (!include)
 		return 0;
 	/* The plan already checked the pattern when it split the pivot. */
@@ -26,7 +27,7 @@ void filter_free(struct filter *f)
 
 bool filter_active(const struct filter *f)
 {
-	return f->excludes || f->include.count;
+	return f->excludes || f->include.count || f->includes;
 }
 
 void filter_start(const struct filter *f, struct filter_state *top)
@@ -39,21 +40,36 @@ void filter_state_free(struct filter_state *s)
 	ignore_info_free(&s->ex);
 }
 
+/*
+ * Whether rel passes the include patterns ig (none: everything does), given
+ * whether they matched above; *below receives that for rel's entries.
+ */
+static bool include_check(const struct ignore *ig, const char *rel,
+			  bool above, bool *below)
+{
+	bool ok = !ig || above || ignore_matches(ig, rel, NULL, NULL);
+
+	*below = ok && ig;
+	return ok;
+}
+
 enum filter_verdict filter_check(const struct filter *f, const char *rel,
 				 bool is_dir, const struct filter_state *parent,
 				 struct filter_state *child)
 {
+	const struct ignore *pivot = f->include.count ? &f->include : NULL;
 	struct ignore_info *out = NULL;
-	bool included, excluded = false;
+	bool in_pivot, in_set, excluded = false;
 
 	memset(child, 0, sizeof(*child));
 	/* Only directories pass results down: files need no room. */
 	if (is_dir && f->excludes &&
 	    ignore_info_init(f->excludes, &child->ex) == 0)
 		out = &child->ex;
-	included = !f->include.count || parent->included ||
-		   ignore_matches(&f->include, rel, NULL, NULL);
-	child->included = included && f->include.count;
+	in_pivot = include_check(pivot, rel, parent->included,
+				 &child->included);
+	in_set = include_check(f->includes, rel, parent->included_set,
+			       &child->included_set);
 	if (f->excludes)
 		excluded = ignore_matches(f->excludes, rel,
 					  parent->ex.known ? &parent->ex : NULL,
@@ -64,8 +80,11 @@ enum filter_verdict filter_check(const struct filter *f, const char *rel,
 	 */
 	if (excluded && (!is_dir || !ignore_has_exclusions(f->excludes)))
 		return FILTER_SKIP;
-	if (!included)
-		return is_dir && ignore_may_match_below(&f->include, rel)
+	if (!in_pivot || !in_set)
+		return is_dir &&
+			       (in_pivot || ignore_may_match_below(pivot, rel)) &&
+			       (in_set || ignore_may_match_below(f->includes,
+								 rel))
 			       ? FILTER_TRAVERSE : FILTER_SKIP;
 	return excluded ? FILTER_TRAVERSE : FILTER_COPY;
 }

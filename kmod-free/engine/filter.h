@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Which entries of a copied source tree are copied: the --exclude patterns
- * and the --parents include pattern, both with .dockerignore rules (see
- * ignore.h), matched against paths relative to the copied source.
+ * Which entries of a copied source tree are copied: the --exclude patterns,
+ * the --parents include pattern and the include patterns of
+ * stagecp_set_includes(), all with .dockerignore rules (see ignore.h),
+ * matched against paths relative to the copied source.  An entry passes
+ * an include when it or a directory above it matches.
  */
 #ifndef STAGECP_FILTER_H
 #define STAGECP_FILTER_H
@@ -26,12 +28,14 @@ enum filter_verdict {
 struct filter {
 	const struct ignore *excludes;	/* NULL: none */
 	struct ignore include;		/* --parents; count 0: none */
+	const struct ignore *includes;	/* stagecp_set_includes(); NULL: none */
 };
 
 /* What a directory's test leaves for the tests of its entries. */
 struct filter_state {
 	struct ignore_info ex;
-	bool included;		/* the include pattern matched above */
+	bool included;		/* the --parents pattern matched above */
+	bool included_set;	/* an include pattern matched above */
 };
 
 /*

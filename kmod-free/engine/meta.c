@@ -16,23 +16,30 @@ struct meta_want {
 	mode_t mode;		/* 07777 bits */
 };
 
-static struct meta_want meta_want(const struct stagecp_ctx *c,
-				  const struct stat *sst)
+static int meta_want(struct stagecp_ctx *c, const struct stat *sst,
+		     const char *path, struct meta_want *w)
 {
-	return (struct meta_want){
+	*w = (struct meta_want){
 		.uid = c->own_set ? c->own_uid : sst->st_uid,
 		.gid = c->own_set ? c->own_gid : sst->st_gid,
 		.mode = modespec_apply(&c->mode, sst->st_mode,
 				       S_ISDIR(sst->st_mode)) & 07777,
 	};
+	return engine_owner(c, path, sst, &w->uid, &w->gid);
 }
 
 bool meta_changes(const struct stagecp_ctx *c, const struct stat *sst)
 {
-	struct meta_want want = meta_want(c, sst);
+	mode_t mode = modespec_apply(&c->mode, sst->st_mode,
+				     S_ISDIR(sst->st_mode)) & 07777;
 
-	return want.uid != sst->st_uid || want.gid != sst->st_gid ||
-	       want.mode != (sst->st_mode & 07777);
+	/* An owner callback may change any owner: ask it only when copying. */
+	if (c->owner_fn)
+		return true;
+	if (c->own_set &&
+	    (c->own_uid != sst->st_uid || c->own_gid != sst->st_gid))
+		return true;
+	return mode != (sst->st_mode & 07777);
 }
 
 static int set_owner(struct stagecp_ctx *c, const struct meta_want *want,
@@ -111,9 +118,15 @@ int meta_apply(struct stagecp_ctx *c, const struct stat *sst,
 	       const struct node *src, const struct node *dst,
 	       const struct meta_now *now, const char *path)
 {
-	struct meta_want want = meta_want(c, sst);
+	struct meta_want want;
 	bool chowned, has_cap;
 	int r;
+
+	r = meta_want(c, sst, path, &want);
+	if (r < 0) {
+		report(c, path, "choose owner", r, false);
+		return r;
+	}
 
 	/*
 	 * The plain xattrs first, while the entry is still the caller's: a

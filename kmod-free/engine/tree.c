@@ -42,6 +42,7 @@ struct dir_task {
 	struct dir_task *next;		/* in the queue */
 	unsigned int refs;		/* under run->lock */
 	bool top;		/* top of a directory copy: times only */
+	bool top_whole;		/* ... unless it is a copy of the directory */
 	bool file;		/* a big file: src is it, open */
 	/*
 	 * Walked only for what the filter keeps below it: the destination
@@ -270,7 +271,7 @@ static void finish_dir(struct tree_run *run, struct dir_task *t)
 
 	/* Only a directory that was made gets metadata. */
 	if (t->opened && !t->pending && t->dst.fd >= 0) {
-		if (t->top)
+		if (t->top && !t->top_whole)
 			meta_apply_times(run->c, &t->src.st, &dst, t->dpath);
 		else
 			meta_apply(run->c, &t->src.st, &t->src.x, &dst,
@@ -940,7 +941,8 @@ static void run_workers(struct tree_run *run, unsigned int jobs)
 
 int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
 		       struct layer_dir *layers, const struct dst_dir *d,
-		       const char *dpath, const struct filter *filter)
+		       const char *dpath, const struct filter *filter,
+		       const struct meta_now *now)
 {
 	struct tree_run run = {
 		.c = c,
@@ -956,6 +958,9 @@ int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
 	top->refs = 1;
 	top->made = URING_NOT_RUN;
 	top->top = true;
+	top->top_whole = now != NULL;
+	if (now)
+		top->dnow = *now;
 	top->opened = true;
 	top->spath = strdup(s->path);
 	top->dpath = strdup(dpath);

@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -170,6 +171,32 @@ enum {
 	 * spare, and for benchmarking.
 	 */
 	STAGECP_F_IO_URING_ALL = 1u << 5,
+	/*
+	 * The flags below give the cp -a rules of BuildKit's Go copier
+	 * (fsutil's copy.Copy) where Docker's COPY rules differ.  They came
+	 * with the STAGECP_1 symbols: a library without those ignores them.
+	 *
+	 * Sources are taken literally: "*", "?" and "[" are no wildcards.
+	 */
+	STAGECP_F_NO_WILDCARDS = 1u << 6,
+	/*
+	 * The last component of each source is not followed: a symlink
+	 * source is copied as a symlink.  Symlinks before it still are.
+	 */
+	STAGECP_F_SOURCE_NOFOLLOW = 1u << 7,
+	/*
+	 * A directory source is copied as itself, as cp -a does: onto DEST
+	 * when DEST does not exist, which it then becomes with the source
+	 * directory's owner, mode, xattrs and times; into DEST (as
+	 * DEST/<name>) when DEST is a directory.  Without this flag the
+	 * directory's contents go into DEST.
+	 */
+	STAGECP_F_COPY_DIR = 1u << 8,
+	/*
+	 * The parent of DEST must exist: it is not created, and the copy
+	 * fails with -ENOENT.
+	 */
+	STAGECP_F_NO_DEST_PARENTS = 1u << 9,
 };
 
 struct stagecp_options {
@@ -371,6 +398,37 @@ STAGECP_API int stagecp_drop_capabilities(const struct stagecp_options *o,
  */
 STAGECP_API const char *stagecp_source_description(
 	const struct stagecp_ctx *ctx);
+
+/*
+ * A per-entry owner: called for each entry the copy writes, before its
+ * owner is set, with *uid and *gid holding what the entry would get (the
+ * source's, or --chown's).  src is the source's lstat, or NULL for a
+ * directory the copy makes on the way to DEST (whose *uid and *gid are
+ * then the caller's or --chown's).  The callback may change *uid and
+ * *gid; a negative errno fails the entry with it.  Called from the
+ * engine's workers, one call at a time.
+ */
+typedef int (*stagecp_owner_fn)(void *arg, const char *path,
+				const struct stat *src, uid_t *uid,
+				gid_t *gid);
+
+/*
+ * Install (or with fn NULL remove) the owner callback for the copies of
+ * ctx.  With a callback, --strategy=hardlink links no file: the callback
+ * may change any owner.
+ */
+STAGECP_API void stagecp_set_owner_fn(struct stagecp_ctx *ctx,
+				      stagecp_owner_fn fn, void *arg);
+
+/*
+ * Include patterns (.dockerignore rules, relative to each copied source
+ * directory): only the entries that match one, and what lies below them,
+ * are copied, with the directories leading to them; --exclude patterns
+ * still apply.  n 0 removes them.  Returns 0, -EINVAL for a malformed
+ * pattern (reported through on_error) or -ENOMEM.
+ */
+STAGECP_API int stagecp_set_includes(struct stagecp_ctx *ctx,
+				     const char *const *patterns, size_t n);
 
 /* Close the roots and free the context.  NULL is allowed. */
 STAGECP_API void stagecp_free(struct stagecp_ctx *ctx);

@@ -278,10 +278,27 @@ int sys_fsetxattr(int fd, const char *key, const void *val, size_t len,
 	RET(fsetxattr(fd, key, val, len, flags));
 }
 
+/*
+ * The *xattrat() calls refuse an O_PATH fd with AT_EMPTY_PATH (-EBADF), and
+ * a top-level symlink, FIFO or device source is held by one: its
+ * /proc/self/fd link names the entry itself, not what a symlink points to.
+ */
+static bool opath_fallback(long r, const char *name, int at_flags)
+{
+	return r < 0 && errno == EBADF && !name[0] && (at_flags & AT_EMPTY_PATH);
+}
+
 ssize_t sys_listxattrat(int dirfd, const char *name, int at_flags, char *list,
 			size_t len)
 {
-	RETVAL(long, syscall(SYS_listxattrat, dirfd, name, at_flags, list, len));
+	long r = syscall(SYS_listxattrat, dirfd, name, at_flags, list, len);
+	char proc[32];
+
+	if (opath_fallback(r, name, at_flags)) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dirfd);
+		r = listxattr(proc, list, len);
+	}
+	return r < 0 ? -errno : r;
 }
 
 ssize_t sys_getxattrat(int dirfd, const char *name, int at_flags,
@@ -291,9 +308,15 @@ ssize_t sys_getxattrat(int dirfd, const char *name, int at_flags,
 		.value = (uintptr_t)val,
 		.size = (uint32_t)len,
 	};
+	long r = syscall(SYS_getxattrat, dirfd, name, at_flags, key, &args,
+			 sizeof(args));
+	char proc[32];
 
-	RETVAL(long, syscall(SYS_getxattrat, dirfd, name, at_flags, key, &args,
-			     sizeof(args)));
+	if (opath_fallback(r, name, at_flags)) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dirfd);
+		r = getxattr(proc, key, val, len);
+	}
+	return r < 0 ? -errno : r;
 }
 
 int sys_setxattrat(int dirfd, const char *name, int at_flags, const char *key,

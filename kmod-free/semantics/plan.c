@@ -65,12 +65,14 @@ static int source_exists(struct stagecp_ctx *c, const char *path)
 	int r;
 
 	if (c->layered) {
-		r = layers_resolve(c, &c->src_layers, path, true, &e);
+		r = layers_resolve(c, &c->src_layers, path,
+				   engine_source_follow(c), &e);
 		if (r == 0)
 			layer_entry_close(&e);
 		return r;
 	}
-	r = resolve_root_path(c, c->from_fd, path, true, &res);
+	r = resolve_root_path(c, c->from_fd, path, engine_source_follow(c),
+			      &res);
 	if (r < 0)
 		return r;
 	r = resolve_open(c, c->from_fd, res, O_PATH);
@@ -349,7 +351,8 @@ static int plan_source(struct stagecp_ctx *c, const char *arg,
 		r = -ENOMEM;
 		goto free_pivot;
 	}
-	if (gomatch_has_wildcard(src)) {
+	if (!(c->opt.flags & STAGECP_F_NO_WILDCARDS) &&
+	    gomatch_has_wildcard(src)) {
 		r = expand_wildcard(c, src, include, p);
 		free(src);
 		goto free_pivot;

@@ -1,0 +1,3 @@
+module stagecp
+
+go 1.19

@@ -300,6 +300,10 @@ static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 				       t->layers.n ? &t->layers : NULL, &d, res,
 				       filter_active(filter) ? filter : NULL,
 				       whole ? &now : NULL);
+	/* A directory copied as itself is one of the copied entries. */
+	if (r == 0 && whole)
+		note_entry(c, t->ent.path, target, STAGECP_ENTRY_DIR,
+			   STAGECP_METHOD_NONE, 0);
 	layer_dir_close(&merged);
 	sys_close(fd);
 	free(res);

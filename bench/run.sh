@@ -3,14 +3,15 @@
 #
 #   bench/run.sh [--profile demo|small|monorepo|huge] [--runs N] [--cold]
 #                [--fs LIST] [--tools LIST] [--scaling LIST|none]
-#                [--seed N] [--no-syscalls]
+#                [--seed N] [--no-syscalls] [--name NAME]
 #
 # As root.  Every scenario gets fresh loop filesystems (scripts/loopfs.sh),
 # a tree from bench/gen-tree and bench/floor's per-file figures; then each
 # tool runs once to warm up and RUNS timed times, tools alternating run by
 # run.  Prints a markdown table on stdout (progress goes to stderr) and
-# writes bench/results/latest.{md,csv,svg}.  STAGECP=path overrides
-# tool/stagecp (any command with stagecp's CLI will do as a stand-in).
+# writes bench/results/NAME.{md,csv,svg} (--name, default latest).
+# STAGECP=path overrides tool/stagecp (any command with stagecp's CLI will
+# do as a stand-in).
 set -euo pipefail
 
 prog=bench/run.sh
@@ -22,7 +23,7 @@ LOOPFS=$top/scripts/loopfs.sh
 RESULTS=${RESULTS:-$here/results}
 
 ALL_FS="xfs,btrfs,ext4,tmpfs,overlay,xfs-ext4,bigfile"
-ALL_TOOLS="stagecp,stagecp-hardlink,cp,cp-noreflink,rsync,tar,buildkit"
+ALL_TOOLS="stagecp,stagecp-hardlink,stagecp-go,cp,cp-noreflink,rsync,tar,buildkit"
 # One 4 GiB file: only the tools that can clone it are worth the wait.
 BIGFILE_TOOLS="stagecp,cp,buildkit"
 
@@ -34,6 +35,7 @@ tools_list=$ALL_TOOLS
 scaling=default
 seed=1
 syscalls=1
+name=latest
 
 usage() {
 	sed -n '4,7s/^# \{0,1\}//p' "$0" >&2
@@ -65,6 +67,8 @@ while [ $# -gt 0 ]; do
 	--seed) seed=${2:?}; shift ;;
 	--seed=*) seed=${1#*=} ;;
 	--no-syscalls) syscalls=0 ;;
+	--name) name=${2:?}; shift ;;
+	--name=*) name=${1#*=} ;;
 	-h | --help) usage ;;
 	*) echo "$prog: unknown argument: $1" >&2; usage ;;
 	esac
@@ -73,6 +77,7 @@ done
 
 case "$profile" in demo | small | monorepo | huge) ;; *) usage ;; esac
 case "$runs" in '' | *[!0-9]*) usage ;; esac
+case "$name" in '' | partial | *[!A-Za-z0-9_-]*) usage ;; esac
 [ "$runs" -ge 1 ] || usage
 [ "$runs" -ge 5 ] || log "note: $runs timed runs; the method wants >= 5"
 [ "$(id -u)" -eq 0 ] || die "needs root (loop mounts, drop_caches)"
@@ -93,8 +98,8 @@ IFS=, read -r -a fs_wanted <<<"$fs_list"
 IFS=, read -r -a tools_wanted <<<"$tools_list"
 for t in "${tools_wanted[@]}"; do
 	case "$t" in
-	stagecp | stagecp-hardlink | cp | cp-noreflink | rsync | rsync-a | \
-		tar | tar-plain | buildkit) ;;
+	stagecp | stagecp-hardlink | stagecp-go | cp | cp-noreflink | rsync | \
+		rsync-a | tar | tar-plain | buildkit) ;;
 	*) die "unknown tool: $t" ;;
 	esac
 done
@@ -205,6 +210,7 @@ tool_available() {
 	rsync | rsync-a) command -v rsync >/dev/null ;;
 	tar | tar-plain) command -v tar >/dev/null ;;
 	buildkit) [ -x "$here/peers/buildkit-copy" ] ;;
+	stagecp-go) [ -x "$here/peers/stagecp-go" ] ;;
 	esac
 }
 
@@ -237,6 +243,9 @@ tool_cmd() {
 			tar "$src" "$dst") ;;
 	buildkit)
 		CMD=("$here/peers/buildkit-copy" "$SRCROOT" /out "$DSTROOT" \
+			/app/) ;;
+	stagecp-go)
+		CMD=("$here/peers/stagecp-go" "$SRCROOT" /out "$DSTROOT" \
 			/app/) ;;
 	esac
 }
@@ -539,6 +548,7 @@ work, results, name = sys.argv[1], sys.argv[2], sys.argv[3]
 LABELS = {
     "stagecp": "stagecp",
     "stagecp-hardlink": "stagecp --strategy=hardlink",
+    "stagecp-go": "stagecp Go package (Copy)",
     "cp": "cp -a",
     "cp-noreflink": "cp -a --reflink=never",
     "rsync": "rsync -aHS",
@@ -649,7 +659,7 @@ for r in rows:
 out = []
 out.append("# stagecp benchmark: %s profile, %s cache%s" %
            (machine["profile"], machine["cache"],
-            "" if name == "latest" else " (INTERRUPTED: partial results)"))
+            " (INTERRUPTED: partial results)" if name == "partial" else ""))
 out.append("")
 out.append("%s; kernel %s; %s CPUs (%s); %s RAM. %s timed runs per tool "
            "after a warm-up, tools alternating run by run; seed %s." %
@@ -741,6 +751,13 @@ for s in ("xfs", "btrfs"):
         speed_target(s, "rsync", 10)
         speed_target(s, "buildkit", 10)
         phys_target(s)
+# The Go package against fsutil's copy.Copy, both called from Go.
+for s in scenarios:
+    a, b = timed(s, "stagecp-go"), timed(s, "buildkit")
+    pairs = [b[r][0] / a[r][0] for r in a if r in b and a[r][0] > 0]
+    if pairs:
+        target("%s: stagecp Go package faster than BuildKit copy.Copy" % s,
+               "%.2fx" % med(pairs), None)
 for s in ("xfs", "btrfs"):
     if s in meta:
         a = timed(s, "stagecp-hardlink")
@@ -875,5 +892,5 @@ for s in "${fs_wanted[@]}"; do
 	run_scenario "$s"
 done
 run_scaling
-report latest
+report "$name"
 reported=1

@@ -268,31 +268,17 @@ no_extent_shared() {
 }
 
 # require_go_stagecp: Go and the in-tree library for the Go package in
-# kmod-free/go/stagecp.  cgo finds the library through a stagecp.pc in
-# $T that links kmod-free/libstagecp.a statically; nothing reaches for a
-# module proxy, and the build cache stays in build/.
+# kmod-free/go/stagecp.  cgo finds the library through the stagecp.pc of
+# scripts/stagecp-pc.sh; nothing reaches for a module proxy, and the build
+# cache stays in build/.
 require_go_stagecp() {
 	require_cmd go pkg-config
-	[ -f "$TOP/kmod-free/libstagecp.a" ] ||
-		fail "kmod-free/libstagecp.a not built (run make)"
 	# The sanitizers' runtimes would have to come first in the Go
 	# program: the Go tests want the plain build.
 	if [ "$(cat "$TOP/build/.built-for" 2>/dev/null)" = build/san ]; then
 		skip "the library is built with SANITIZE=1; cgo links the plain one"
 	fi
-	# Go's cache knows flags, not the files they name: a digest of the
-	# library and header among the flags makes a rebuilt library count.
-	local build
-	build=$(cat "$TOP/kmod-free/libstagecp.a" \
-		"$TOP/kmod-free/include/stagecp.h" | sha256sum | cut -c1-16)
-	mkdir -p "$T/pkgconfig"
-	cat >"$T/pkgconfig/stagecp.pc" <<-PC
-		Name: stagecp
-		Description: the library built in $TOP
-		Version: 0
-		Libs: $TOP/kmod-free/libstagecp.a -luring -lcap -pthread
-		Cflags: -I$TOP/kmod-free/include -DSTAGECP_BUILD_$build
-	PC
+	"$TOP/scripts/stagecp-pc.sh" "$T/pkgconfig" || fail "no library"
 	export PKG_CONFIG_PATH=$T/pkgconfig CGO_ENABLED=1 \
 		GOFLAGS=-mod=mod GOPROXY=off GOSUMDB=off GOPATH=$T/gopath \
 		GOCACHE=$TOP/build/go-cache

@@ -1,8 +1,10 @@
 #!/bin/bash
-# Builds bench/peers/buildkit-copy offline from Debian's Go sources:
-# golang-go plus golang-github-tonistiigi-fsutil-dev (and its dependencies),
-# all under /usr/share/gocode, in GOPATH mode.  Exits 1 with the reason
-# when something is missing; bench/run.sh then skips the peer.
+# Builds the Go peers offline: bench/peers/buildkit-copy from Debian's Go
+# sources (golang-go plus golang-github-tonistiigi-fsutil-dev and its
+# dependencies, all under /usr/share/gocode, in GOPATH mode), and
+# bench/peers/stagecp-go from kmod-free/go/stagecp with cgo against the
+# library of this tree.  Exits 1 with the reason when something is
+# missing; bench/run.sh then skips the peer.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +21,25 @@ if [ ! -d "$fsutil" ]; then
 		"(Debian package golang-github-tonistiigi-fsutil-dev)" >&2
 	exit 1
 fi
+top=$(cd "$here/../.." && pwd)
+cache=$top/build/bench-gocache
+
+# stagecp-go: a module that replaces "stagecp" with the package of this
+# tree; the go cache makes a rebuild with nothing changed cheap.
+build_stagecp_go() {
+	local mod=$top/build/bench-stagecp-go
+	"$top/scripts/stagecp-pc.sh" "$mod/pkgconfig" || return 1
+	mkdir -p "$mod"
+	cp "$here/stagecp-go.go" "$mod/main.go"
+	printf 'module stagecp-go\n\ngo 1.19\n\nrequire stagecp v0.0.0\n\nreplace stagecp => %s\n' \
+		"$top/kmod-free/go/stagecp" >"$mod/go.mod"
+	(cd "$mod" && env PKG_CONFIG_PATH="$mod/pkgconfig" CGO_ENABLED=1 \
+		GOFLAGS=-mod=mod GOPROXY=off GOSUMDB=off GOPATH="$mod/gopath" \
+		GOCACHE="$cache" go build -o "$here/stagecp-go" .) || return 1
+	echo "peers/build.sh: built $here/stagecp-go"
+}
+build_stagecp_go || echo "peers/build.sh: stagecp-go not built" >&2
+
 if [ -x "$out" ] && [ "$out" -nt "$here/buildkit-copy.go" ]; then
 	exit 0
 fi
@@ -29,6 +50,6 @@ fi
 # to root's $HOME.
 cd "$here"
 env GOPATH="$gopath" GO111MODULE=off GOFLAGS= GOPROXY=off \
-	GOCACHE="$here/../../build/bench-gocache" CGO_ENABLED=0 \
+	GOCACHE="$cache" CGO_ENABLED=0 \
 	go build -o "$out" buildkit-copy.go
 echo "peers/build.sh: built $out"

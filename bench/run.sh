@@ -447,7 +447,7 @@ run_scenario() {
 	done
 
 	if [ "$syscalls" -eq 1 ] && [ "$s" = xfs ]; then
-		for t in stagecp cp; do
+		for t in stagecp cp stagecp-go buildkit; do
 			[[ " ${live[*]} " == *" $t "* ]] && count_syscalls "$t"
 		done
 	fi

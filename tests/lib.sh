@@ -279,7 +279,7 @@ require_go_stagecp() {
 		skip "the library is built with SANITIZE=1; cgo links the plain one"
 	fi
 	"$TOP/scripts/stagecp-pc.sh" "$T/pkgconfig" || fail "no library"
-	export PKG_CONFIG_PATH=$T/pkgconfig CGO_ENABLED=1 \
+	export PKG_CONFIG_PATH=$T/pkgconfig CGO_ENABLED=1 GOENV=off \
 		GOFLAGS=-mod=mod GOPROXY=off GOSUMDB=off GOPATH=$T/gopath \
 		GOCACHE=$TOP/build/go-cache
 }

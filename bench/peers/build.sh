@@ -1,9 +1,10 @@
 #!/bin/bash
-# Builds the Go peers offline: bench/peers/buildkit-copy from Debian's Go
-# sources (golang-go plus golang-github-tonistiigi-fsutil-dev and its
-# dependencies, all under /usr/share/gocode, in GOPATH mode), and
-# bench/peers/stagecp-go from kmod-free/go/stagecp with cgo against the
-# library of this tree.  Exits 1 with the reason when something is
+# Builds the Go peers offline, both from gocopy.go: bench/peers/buildkit-copy
+# with gocopy_fsutil.go from Debian's Go sources (golang-go plus
+# golang-github-tonistiigi-fsutil-dev and its dependencies, all under
+# /usr/share/gocode, in GOPATH mode), and bench/peers/stagecp-go with
+# gocopy_stagecp.go from kmod-free/go/stagecp, cgo against the library of
+# this tree.  Exits 1 with the reason when something is
 # missing; bench/run.sh then skips the peer.
 set -eu
 
@@ -30,7 +31,8 @@ build_stagecp_go() {
 	local mod=$top/build/bench-stagecp-go
 	"$top/scripts/stagecp-pc.sh" "$mod/pkgconfig" || return 1
 	mkdir -p "$mod"
-	cp "$here/stagecp-go.go" "$mod/main.go"
+	rm -f "$mod"/*.go
+	cp "$here/gocopy.go" "$here/gocopy_stagecp.go" "$mod/"
 	printf 'module stagecp-go\n\ngo 1.19\n\nrequire stagecp v0.0.0\n\nreplace stagecp => %s\n' \
 		"$top/kmod-free/go/stagecp" >"$mod/go.mod"
 	(cd "$mod" && env PKG_CONFIG_PATH="$mod/pkgconfig" CGO_ENABLED=1 \
@@ -40,7 +42,8 @@ build_stagecp_go() {
 }
 build_stagecp_go || echo "peers/build.sh: stagecp-go not built" >&2
 
-if [ -x "$out" ] && [ "$out" -nt "$here/buildkit-copy.go" ]; then
+if [ -x "$out" ] && [ "$out" -nt "$here/gocopy.go" ] &&
+	[ "$out" -nt "$here/gocopy_fsutil.go" ]; then
 	exit 0
 fi
 
@@ -51,5 +54,5 @@ fi
 cd "$here"
 env GOPATH="$gopath" GO111MODULE=off GOFLAGS= GOPROXY=off \
 	GOCACHE="$cache" CGO_ENABLED=0 \
-	go build -o "$out" buildkit-copy.go
+	go build -o "$out" gocopy.go gocopy_fsutil.go
 echo "peers/build.sh: built $out"

@@ -174,7 +174,8 @@ enum {
 	/*
 	 * The flags below give the cp -a rules of BuildKit's Go copier
 	 * (fsutil's copy.Copy) where Docker's COPY rules differ.  They came
-	 * with the STAGECP_1 symbols: a library without those ignores them.
+	 * with the STAGECP_1 symbols; a library without those would ignore
+	 * them, so a program that needs them links one (the Go package does).
 	 *
 	 * Sources are taken literally: "*", "?" and "[" are no wildcards.
 	 */

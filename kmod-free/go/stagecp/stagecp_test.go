@@ -282,12 +282,7 @@ func TestOptions(t *testing.T) {
 	}, {
 		name: "--link makes real directories on the way",
 		src:  "out/a.txt", dst: "/app/a", opts: []Opt{WithLink},
-		setupDst: func(t *testing.T, dst string) {
-			mkdir(t, filepath.Join(dst, "real"))
-			if err := os.Symlink("real", filepath.Join(dst, "app")); err != nil {
-				t.Fatal(err)
-			}
-		},
+		setupDst: appLinksToReal,
 		check: func(t *testing.T, got map[string]entry, st *Stats) {
 			want(t, got, "app/a", "file", "a")
 			absent(t, got, "real/a")
@@ -295,12 +290,7 @@ func TestOptions(t *testing.T) {
 	}, {
 		name: "without --link DEST's symlinks are followed",
 		src:  "out/a.txt", dst: "/app/a",
-		setupDst: func(t *testing.T, dst string) {
-			mkdir(t, filepath.Join(dst, "real"))
-			if err := os.Symlink("real", filepath.Join(dst, "app")); err != nil {
-				t.Fatal(err)
-			}
-		},
+		setupDst: appLinksToReal,
 		check: func(t *testing.T, got map[string]entry, st *Stats) {
 			want(t, got, "real/a", "file", "a")
 		},
@@ -323,6 +313,14 @@ func TestOptions(t *testing.T) {
 			}
 			tc.check(t, tree(t, dst), &st)
 		})
+	}
+}
+
+// appLinksToReal makes dst/app a symlink to the directory dst/real.
+func appLinksToReal(t *testing.T, dst string) {
+	mkdir(t, filepath.Join(dst, "real"))
+	if err := os.Symlink("real", filepath.Join(dst, "app")); err != nil {
+		t.Fatal(err)
 	}
 }
 

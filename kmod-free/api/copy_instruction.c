@@ -166,8 +166,8 @@ static int top_src_open_layered(struct stagecp_ctx *c, const char *path,
 
 	t->ent.fd = -1;
 	t->ent.path = path;
-	r = layers_resolve(&c->res, &c->src_layers, path, engine_source_follow(c),
-			   &e);
+	r = layers_resolve(&c->res, &c->src_layers, path,
+			   engine_source_follow(c), &e);
 	if (r < 0)
 		return r;
 	if (e.is_dir) {

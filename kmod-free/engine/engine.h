@@ -126,7 +126,7 @@ struct stagecp_ctx {
 	unsigned int tmp_counter;
 	mode_t umask;
 	struct ignore excludes;		/* --exclude, compiled */
-	struct ignore includes;		/* stagecp_set_includes(), compiled */
+	struct ignore includes;		/* stagecp_set_includes() */
 	stagecp_owner_fn owner_fn;	/* stagecp_set_owner_fn(), or NULL */
 	void *owner_arg;
 	char **exclude_copy;		/* the patterns, owned */

@@ -80,13 +80,13 @@ enum filter_verdict filter_check(const struct filter *f, const char *rel,
 	 */
 	if (excluded && (!is_dir || !ignore_has_exclusions(f->excludes)))
 		return FILTER_SKIP;
-	if (!in_pivot || !in_set)
-		return is_dir &&
-			       (in_pivot || ignore_may_match_below(pivot, rel)) &&
-			       (in_set || ignore_may_match_below(f->includes,
-								 rel))
-			       ? FILTER_TRAVERSE : FILTER_SKIP;
-	return excluded ? FILTER_TRAVERSE : FILTER_COPY;
+	if (in_pivot && in_set)
+		return excluded ? FILTER_TRAVERSE : FILTER_COPY;
+	/* Walked for what an include pattern may match below it. */
+	if (is_dir && (in_pivot || ignore_may_match_below(pivot, rel)) &&
+	    (in_set || ignore_may_match_below(f->includes, rel)))
+		return FILTER_TRAVERSE;
+	return FILTER_SKIP;
 }
 
 bool filter_top_excluded(struct stagecp_ctx *c, const char *rel)

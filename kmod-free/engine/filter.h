@@ -28,7 +28,7 @@ enum filter_verdict {
 struct filter {
 	const struct ignore *excludes;	/* NULL: none */
 	struct ignore include;		/* --parents; count 0: none */
-	const struct ignore *includes;	/* stagecp_set_includes(); NULL: none */
+	const struct ignore *includes;	/* set_includes(); NULL: none */
 };
 
 /* What a directory's test leaves for the tests of its entries. */

@@ -42,7 +42,7 @@ struct dir_task {
 	struct dir_task *next;		/* in the queue */
 	unsigned int refs;		/* under run->lock */
 	bool top;		/* top of a directory copy: times only */
-	bool top_whole;		/* ... unless it is a copy of the directory */
+	bool top_whole;		/* ... or all: a copy of the directory */
 	bool file;		/* a big file: src is it, open */
 	/*
 	 * Walked only for what the filter keeps below it: the destination

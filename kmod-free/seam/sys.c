@@ -285,7 +285,8 @@ int sys_fsetxattr(int fd, const char *key, const void *val, size_t len,
  */
 static bool opath_fallback(long r, const char *name, int at_flags)
 {
-	return r < 0 && errno == EBADF && !name[0] && (at_flags & AT_EMPTY_PATH);
+	return r < 0 && errno == EBADF && !name[0] &&
+	       (at_flags & AT_EMPTY_PATH);
 }
 
 ssize_t sys_listxattrat(int dirfd, const char *name, int at_flags, char *list,

@@ -145,7 +145,9 @@ func (c *copyCall) keepFirst(err error) {
 	c.mu.Unlock()
 }
 
-// cmem is the C memory one Copy hands to libstagecp.
+// cmem is the C memory one Copy hands to libstagecp.  cgo's C.malloc
+// (behind C.CString too) never returns nil: it stops the program when out
+// of memory, as Go's own allocations do.
 type cmem []unsafe.Pointer
 
 func (m *cmem) str(s string) *C.char {
@@ -158,11 +160,8 @@ func (m *cmem) strv(v []string) **C.char {
 	if len(v) == 0 {
 		return nil
 	}
-	arr := (**C.char)(C.calloc(C.size_t(len(v)),
+	arr := (**C.char)(C.malloc(C.size_t(len(v)) *
 		C.size_t(unsafe.Sizeof((*C.char)(nil)))))
-	if arr == nil {
-		return nil
-	}
 	*m = append(*m, unsafe.Pointer(arr))
 	s := unsafe.Slice(arr, len(v))
 	for i, x := range v {
@@ -187,7 +186,7 @@ func errno(r C.int) syscall.Errno {
 }
 
 func (c *copyCall) options(m *cmem, o *C.struct_stagecp_options,
-	srcRoot, dstRoot string) error {
+	srcRoot, dstRoot string) {
 	ci := c.ci
 
 	C.stagecp_options_init(o)
@@ -234,13 +233,6 @@ func (c *copyCall) options(m *cmem, o *C.struct_stagecp_options,
 		flags |= C.STAGECP_F_NO_DEST_PARENTS
 	}
 	o.flags = C.uint(flags)
-	for _, p := range *m {
-		if p == nil {
-			return &Error{Path: srcRoot, Op: "allocate",
-				Err: syscall.ENOMEM}
-		}
-	}
-	return nil
 }
 
 func (c *copyCall) run(ctx context.Context, srcRoot, src, dstRoot,
@@ -252,13 +244,9 @@ func (c *copyCall) run(ctx context.Context, srcRoot, src, dstRoot,
 	defer m.free()
 	h := cgo.NewHandle(c)
 	defer h.Delete()
-	if err := c.options(&m, &o, srcRoot, dstRoot); err != nil {
-		return err
-	}
-	cancel := (*C.int)(C.calloc(1, C.size_t(unsafe.Sizeof(C.int(0)))))
-	if cancel == nil {
-		return &Error{Path: src, Op: "allocate", Err: syscall.ENOMEM}
-	}
+	c.options(&m, &o, srcRoot, dstRoot)
+	cancel := (*C.int)(C.malloc(C.size_t(unsafe.Sizeof(C.int(0)))))
+	*cancel = 0
 	defer C.free(unsafe.Pointer(cancel))
 	o.cancel = cancel
 	C.scp_set_error_fn(&o, C.uintptr_t(h))
@@ -271,18 +259,12 @@ func (c *copyCall) run(ctx context.Context, srcRoot, src, dstRoot,
 	}
 	if n := len(c.ci.IncludePatterns); n > 0 {
 		pats := m.strv(c.ci.IncludePatterns)
-		if pats == nil {
-			return &Error{Path: src, Op: "allocate", Err: syscall.ENOMEM}
-		}
 		if r := C.stagecp_set_includes(cctx, pats, C.size_t(n)); r < 0 {
 			return c.result(ctx, r, src)
 		}
 	}
 	srcs := m.strv([]string{src})
 	cdst := m.str(dst)
-	if srcs == nil {
-		return &Error{Path: src, Op: "allocate", Err: syscall.ENOMEM}
-	}
 
 	// The context reaches the engine through its cancel flag.
 	done := make(chan struct{})

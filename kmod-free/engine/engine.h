@@ -15,6 +15,7 @@
 
 #include "semantics/ignore.h"
 #include "roots/layers.h"
+#include "roots/stageroot.h"
 #include "semantics/modespec.h"
 #include "movers/share.h"
 #include "movers/uring.h"
@@ -172,6 +173,10 @@ struct stagecp_ctx {
 	char *workdir;			/* cleaned, inside the destination */
 	int from_fd;			/* O_PATH roots */
 	int to_fd;
+	/* The roots named by path, as opened: a stage unmounted during a
+	 * copy leaves the path naming something else. */
+	struct stage_root_id from_id;
+	struct stage_root_id to_id;
 	bool layered;			/* the source is src_layers */
 	bool dst_layered;		/* the destination is dst_layers */
 	struct layers dst_layers;	/* its upper first; to_fd is it */

@@ -21,7 +21,7 @@ TREECMP=${TREECMP:-$top/tests/treecmp.py}
 LOOPFS=$top/scripts/loopfs.sh
 RESULTS=${RESULTS:-$here/results}
 
-ALL_FS="xfs,btrfs,ext4,tmpfs,overlay,xfs-ext4,bigfile"
+ALL_FS="xfs,btrfs,ext4,tmpfs,overlay,xfs-ext4,bigfile,buildah"
 ALL_TOOLS="stagecp,stagecp-hardlink,cp,cp-noreflink,rsync,tar,buildkit"
 # One 4 GiB file: only the tools that can clone it are worth the wait.
 BIGFILE_TOOLS="stagecp,cp,buildkit"
@@ -101,6 +101,7 @@ done
 for f in "${fs_wanted[@]}"; do
 	case "$f" in
 	xfs | btrfs | ext4 | tmpfs | overlay | xfs-ext4 | bigfile) ;;
+	buildah) ;;	# bench/buildah.sh, with results of its own
 	*) die "unknown scenario: $f" ;;
 	esac
 done
@@ -871,9 +872,21 @@ EOF
 	log "results in ${RESULTS#"$top"/}/$name.md, $name.csv, $name.svg"
 }
 
+others=0
 for s in "${fs_wanted[@]}"; do
+	[ "$s" != buildah ] || continue
+	others=1
 	run_scenario "$s"
 done
-run_scaling
-report latest
+# --fs buildah alone leaves results/latest.* as they are.
+if [ "$others" -eq 1 ]; then
+	run_scaling
+	report latest
+fi
 reported=1
+# Real buildah stages on xfs and btrfs: results/buildah.{md,csv}.
+if [[ ",$fs_list," == *",buildah,"* ]]; then
+	STAGECP=$stagecp_bin RESULTS=$RESULTS "$here/buildah.sh" \
+		--profile "$profile" --runs "$runs" --seed "$seed" ||
+		log "the buildah scenario failed"
+fi

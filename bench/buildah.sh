@@ -34,14 +34,8 @@ usage() {
 	exit 2
 }
 
-die() {
-	echo "$prog: $*" >&2
-	exit 1
-}
-
-log() {
-	echo "[$(date +%T)] $*" >&2
-}
+# shellcheck source=bench/common.sh
+. "$here/common.sh"
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -93,27 +87,6 @@ trap 'exit 143' TERM
 # A private copy: a rebuild mid-run must not change the binary measured.
 cp "$STAGECP" "$work/stagecp"
 stagecp_bin=$work/stagecp
-
-used_bytes() {
-	local blocks free bsize
-	read -r blocks free bsize < <(stat -f -c '%b %f %S' "$1")
-	echo $(((blocks - free) * bsize))
-}
-
-# Flushed, and steady: xfs and btrfs free blocks in the background.
-settled_used() {
-	local prev cur i
-	sync -f "$1"
-	prev=$(used_bytes "$1")
-	for i in $(seq 20); do
-		sleep 0.1
-		sync -f "$1"
-		cur=$(used_bytes "$1")
-		[ "$cur" != "$prev" ] || break
-		prev=$cur
-	done
-	echo "$cur"
-}
 
 tool_cmd() {
 	case "$1" in

@@ -40,14 +40,8 @@ usage() {
 	exit 2
 }
 
-die() {
-	echo "$prog: $*" >&2
-	exit 1
-}
-
-log() {
-	echo "[$(date +%T)] $*" >&2
-}
+# shellcheck source=bench/common.sh
+. "$here/common.sh"
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -169,28 +163,6 @@ record() {
 	local name=$1
 	shift
 	echo "$*" >>"$work/$name.csv"
-}
-
-used_bytes() {
-	local blocks free bsize
-	read -r blocks free bsize < <(stat -f -c '%b %f %S' "$1")
-	echo $(((blocks - free) * bsize))
-}
-
-# Flushes the filesystem and waits until its usage stops moving (xfs and
-# btrfs free blocks in the background), then prints it.
-settled_used() {
-	local mnt=$1 prev cur i
-	sync -f "$mnt"
-	prev=$(used_bytes "$mnt")
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		sleep 0.1
-		sync -f "$mnt"
-		cur=$(used_bytes "$mnt")
-		[ "$cur" != "$prev" ] || break
-		prev=$cur
-	done
-	echo "$cur"
 }
 
 drop_caches() {

@@ -17,55 +17,17 @@ exits 1 if one is in no class or a class used is missing from the README,
 0 otherwise, 2 on bad usage.
 """
 
-import errno
 import os
 import stat
 import sys
 
-IGNORED_XATTRS = {"security.selinux"}
-CHUNK = 1 << 20
+# The tree walk, entry types, contents and xattrs (security.selinux
+# aside) are treecmp's, which sits next to this file.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from treecmp import type_name as kind, same_content, walk, xattrs  # noqa
+
+
 README_SECTION = "## With buildah / podman"
-
-
-def kind(mode):
-    for test, name in ((stat.S_ISREG, "file"), (stat.S_ISDIR, "dir"),
-                       (stat.S_ISLNK, "symlink"), (stat.S_ISFIFO, "fifo"),
-                       (stat.S_ISCHR, "chr"), (stat.S_ISBLK, "blk"),
-                       (stat.S_ISSOCK, "sock")):
-        if test(mode):
-            return name
-    return "unknown"
-
-
-def walk(top):
-    out = ["."]
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames.sort()
-        rel = os.path.relpath(dirpath, top)
-        for name in sorted(dirnames + filenames):
-            out.append(os.path.normpath(os.path.join(rel, name)))
-    return out
-
-
-def xattrs(path):
-    try:
-        names = os.listxattr(path, follow_symlinks=False)
-    except OSError as e:
-        if e.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
-            return {}
-        raise
-    return {n: os.getxattr(path, n, follow_symlinks=False)
-            for n in names if n not in IGNORED_XATTRS}
-
-
-def same_content(a, b):
-    with open(a, "rb") as fa, open(b, "rb") as fb:
-        while True:
-            x, y = fa.read(CHUNK), fb.read(CHUNK)
-            if x != y:
-                return False
-            if not x:
-                return True
 
 
 class Diff:
@@ -114,7 +76,8 @@ def compare(broot, sroot):
             field("mtime_ns", a.st_mtime_ns, b.st_mtime_ns)
         if stat.S_ISREG(a.st_mode):
             field("size", a.st_size, b.st_size)
-            if a.st_size == b.st_size and not same_content(bp, sp):
+            if a.st_size == b.st_size and \
+               not same_content(bp, sp, a.st_size):
                 diffs.append(Diff(rel, "content", "...", "...", a, b))
             field("blocks", a.st_blocks, b.st_blocks)
         elif stat.S_ISLNK(a.st_mode):

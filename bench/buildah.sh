@@ -193,7 +193,7 @@ out.append(f"{time.strftime('%Y-%m-%d', time.gmtime())}, {os.uname().release}, "
            "storage of its own (overlay driver) on a loop filesystem; "
            "\"added\" is what the copy added to that filesystem (statfs).\n")
 out.append("| fs | command | median | min-max | added on disk | "
-           "stagecp faster | output |")
+           "stagecp faster (ratio of medians) | output |")
 out.append("|---|---|---:|---:|---:|---:|---|")
 res = {}
 for fs, (entries, nbytes, note) in scen.items():
@@ -218,7 +218,7 @@ for fs, (entries, nbytes, note) in scen.items():
                    f"{fast} | {ver.get((fs, t), '')} |")
         rows.append([fs, t, entries, nbytes, wall or "", phys or "",
                      ver.get((fs, t), "")])
-    out.append("")
+out.append("")
 for fs, (entries, nbytes, note) in scen.items():
     if not note:
         out.append(f"Tree on {fs}: {entries:,} entries, {nbytes:,} bytes "

@@ -46,7 +46,8 @@ step() {
 [ $# -eq 0 ] || { echo "usage: $prog" >&2; exit 2; }
 
 [ "$(id -u)" -eq 0 ] || unable "needs root (buildah storage on a loop mount)"
-command -v buildah >/dev/null || unable "buildah not installed (scripts/deps.sh test)"
+command -v buildah >/dev/null ||
+	unable "buildah not installed (scripts/deps.sh test installs it)"
 [ -x "$STAGECP" ] || die "$STAGECP not built (run make)"
 make --no-print-directory -s -C "$top/bench" gen-tree >&2 ||
 	die "cannot build bench/gen-tree"
@@ -152,7 +153,8 @@ done
 cmp "$b/out/package.json" "$m/usr/share/doc/app/package.json" ||
 	expect "/usr/share/doc/app/package.json differs"
 
-echo "image tree: $(find "$m" | wc -l) entries, $(du -sh --apparent-size "$m" | cut -f1)"
+echo "image tree: $(find "$m" | wc -l) entries," \
+	"$(du -sh --apparent-size "$m" | cut -f1)"
 echo "/usr/local/bin:"
 ls -ln "$m/usr/local/bin"
 [ "$failed" -eq 0 ] || die "the image does not hold what the COPY lines say"

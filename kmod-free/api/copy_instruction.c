@@ -568,9 +568,10 @@ static int check_many_sources(struct stagecp_ctx *c, const struct plan *p,
 
 /*
  * Two copies writing into one stage root at once would interleave their
- * replacements of the same names: the second is refused, by name.  Only a
- * root given by the caller is locked (a copy into "/" or the current
- * directory is cp-like and stays unlocked); so is a stack's upper directory.
+ * replacements of the same names: the second one is refused before it
+ * writes.  Only a root the caller names is locked, --to or a stack's upper
+ * directory: a copy into "/" or the current directory is cp-like and
+ * stays unlocked.
  */
 static int lock_destination(struct stagecp_ctx *c, int *lock_fd)
 {

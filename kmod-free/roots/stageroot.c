@@ -77,7 +77,7 @@ int stage_root_lock(int fd)
 	if (r == 0)
 		return lfd;
 	sys_close(lfd);
-	if (r == -ENOLCK || r == -EOPNOTSUPP || r == -EINVAL)
+	if (r == -ENOLCK || r == -EOPNOTSUPP)
 		return -EOPNOTSUPP;
 	return r;
 }

@@ -26,10 +26,11 @@ struct stage_root_id {
 int stage_root_id_get(int fd, struct stage_root_id *id);
 
 /*
- * 0 when id is not valid, or when path (as the user gave it, symlinks followed) still names the
- * directory id was taken from, on the same mount; -ESTALE when it names
- * another one (unmounted: the bare mount point shows through); the stat's
- * -errno when it names nothing (buildah removes its mount point).
+ * 0 when path (as the user gave it, symlinks followed) still names the
+ * directory id was taken from, on the same mount, or when id is not valid;
+ * -ESTALE when it names another one (unmounted: the bare mount point shows
+ * through); the stat's -errno when it names nothing (buildah removes its
+ * mount point).
  */
 int stage_root_id_check(const char *path, const struct stage_root_id *id);
 

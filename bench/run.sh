@@ -87,7 +87,13 @@ case "$profile" in demo | small | monorepo | huge) ;; *) usage ;; esac
 case "$runs" in '' | *[!0-9]*) usage ;; esac
 case "$jobs" in *[!0-9]*) usage ;; esac
 # stagecp runs one worker per online CPU: the floor gets as many threads.
-[ -n "$jobs" ] && [ "$jobs" -ge 1 ] || jobs=$(nproc)
+# An explicit --jobs goes to both.
+jobs_arg=()
+if [ -n "$jobs" ] && [ "$jobs" -ge 1 ]; then
+	jobs_arg=(--jobs="$jobs")
+else
+	jobs=$(nproc)
+fi
 if [ -n "$tree" ]; then
 	[ -d "$tree" ] || die "$tree: not a directory"
 	tree=$(cd "$tree" && pwd -P)
@@ -252,11 +258,11 @@ tool_cmd() {
 	local src=$SRCROOT/$SRCNAME dst=$DSTROOT/app
 	case "$1" in
 	stagecp)
-		CMD=("$stagecp_bin" --from="$SRCROOT" --to="$DSTROOT" \
-			"/$SRCNAME" /app/) ;;
-	stagecp-hardlink)
-		CMD=("$stagecp_bin" --strategy=hardlink --from="$SRCROOT" \
+		CMD=("$stagecp_bin" "${jobs_arg[@]}" --from="$SRCROOT" \
 			--to="$DSTROOT" "/$SRCNAME" /app/) ;;
+	stagecp-hardlink)
+		CMD=("$stagecp_bin" "${jobs_arg[@]}" --strategy=hardlink \
+			--from="$SRCROOT" --to="$DSTROOT" "/$SRCNAME" /app/) ;;
 	cp) CMD=(cp -a "$src/." "$dst") ;;
 	cp-noreflink) CMD=(cp -a --reflink=never "$src/." "$dst") ;;
 	rsync) CMD=(rsync -aHS "$src/" "$dst/") ;;

@@ -38,6 +38,7 @@ scaling=default
 seed=1
 syscalls=1
 tree=""
+SRCNAME=out	# the copied tree's name in its stage root
 in_place=0
 fs_given=0
 jobs=""

@@ -60,10 +60,6 @@ void hardlinks_seen(struct hardlinks *h, struct hardlink *e);
 void hardlinks_free(struct hardlinks *h);
 
 /*
- * One thread of a copy: what it needs of its own.  Everything it shares
- * with the other workers sits in the context, under the context's lock.
- */
-/*
  * Where one worker's time goes: it is always in one phase, and every switch
  * adds the time since the last one to the phase it leaves (one vDSO clock
  * read).  since 0: not started.
@@ -74,6 +70,10 @@ struct phase_clock {
 	uint64_t ns[STAGECP_PHASE_COUNT];
 };
 
+/*
+ * One thread of a copy: what it needs of its own.  Everything it shares
+ * with the other workers sits in the context, under the context's lock.
+ */
 struct worker {
 	struct stagecp_ctx *c;
 	struct phase_clock clock;

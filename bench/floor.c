@@ -2,26 +2,33 @@
 /*
  * floor: the kernel's per-file floor for a tree copy on one filesystem pair.
  *
- *   floor [--runs N] SRC DST
+ *   floor [--runs N] [--jobs N] SRC DST
  *
- * Walks SRC once (untimed), then for every regular file, single-threaded
- * with plain syscalls, times
+ * Walks SRC once (untimed), then for every regular file, with plain
+ * syscalls on --jobs threads (default 1; stagecp uses one per online CPU,
+ * and its per-entry cost is only comparable with the floor at the same
+ * thread count), times
  *   (a) open src + create dst (O_CREAT|O_EXCL) + FICLONE + close both, and
  *   (b) linkat alone,
  * each into a fresh skeleton of SRC's directories under DST (made and
- * removed untimed).  Where FICLONE is impossible (ext4, tmpfs) (a) moves
+ * removed untimed).  The threads take whole directories from one shared
+ * counter, as stagecp's workers take directory tasks.  Where FICLONE is impossible (ext4, tmpfs) (a) moves
  * the data with copy_file_range instead, and across filesystem types with
  * read/write, skipping holes, and says so.  Directory opens are inside the
  * timed loop: a real copy pays them too.  Prints the median over the runs:
  *
- *   floor create+clone+close: 61.2 us/file (N files)
- *   floor linkat: 23.4 us/file (N files)
+ *   floor create+clone+close: 61.2 us/file (N files, J threads)
+ *   floor linkat: 23.4 us/file (N files, J threads)
+ *
+ * us/file is wall time over files: with J threads it is the cost per file
+ * of the whole pass, comparable with a copy's wall time per entry.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <linux/fs.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +42,7 @@
 
 #define MAX_DEPTH 4096
 #define MAX_RUNS 101
+#define MAX_JOBS 256
 
 struct file_entry {
 	size_t dir;		/* index into tree.dirs */
@@ -49,6 +57,8 @@ struct tree {
 	struct file_entry *files;
 	size_t nfiles, cap_files;
 	size_t stack[MAX_DEPTH];	/* dir index per nftw level */
+	size_t *groups;		/* first file of each directory, + nfiles */
+	size_t ngroups;
 };
 
 enum mover { MOVER_CLONE, MOVER_COPY, MOVER_RW };
@@ -241,67 +251,125 @@ static int open_dir(int root, const char *rel)
 			  O_NOFOLLOW);
 }
 
-/*
- * One timed pass.  LINK selects linkat, else create + MOVER + close.
- * Returns the elapsed microseconds, or a negative value with errno set.
- */
-static double timed_pass(const struct tree *t, int sroot, int droot,
-			 bool link, enum mover mover, char *buf,
-			 const char **failed)
-{
-	size_t cur = SIZE_MAX;
-	int sdir = -1, ddir = -1;
-	double start = now_us();
+/* One pass: what its threads share. */
+struct pass {
+	const struct tree *t;
+	int sroot, droot;
+	bool link;
+	enum mover mover;
+	size_t next;		/* the next directory group, atomic */
+	int err;		/* the first failure's errno, atomic */
+	const char *failed;
+};
 
-	for (size_t i = 0; i < t->nfiles; i++) {
+/* Copy (or link) the files of one directory group. */
+static int pass_group(struct pass *p, size_t g, char *buf)
+{
+	const struct tree *t = p->t;
+	size_t first = t->groups[g], end = t->groups[g + 1];
+	const char *dir = t->dirs[t->files[first].dir];
+	int sdir = open_dir(p->sroot, dir), ddir = open_dir(p->droot, dir);
+	int rc = -1;
+
+	if (sdir < 0 || ddir < 0) {
+		p->failed = "open directory";
+		goto close_dirs;
+	}
+	for (size_t i = first; i < end; i++) {
 		const struct file_entry *f = &t->files[i];
 		int sfd, dfd;
 
-		if (f->dir != cur) {
-			if (sdir >= 0) {
-				close(sdir);
-				close(ddir);
-			}
-			cur = f->dir;
-			sdir = open_dir(sroot, t->dirs[cur]);
-			ddir = open_dir(droot, t->dirs[cur]);
-			if (sdir < 0 || ddir < 0) {
-				*failed = "open directory";
-				return -1;
-			}
-		}
-		if (link) {
+		if (p->link) {
 			if (linkat(sdir, f->name, ddir, f->name, 0) < 0) {
-				*failed = "linkat";
-				return -1;
+				p->failed = "linkat";
+				goto close_dirs;
 			}
 			continue;
 		}
 		sfd = openat(sdir, f->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (sfd < 0) {
-			*failed = "open";
-			return -1;
+			p->failed = "open";
+			goto close_dirs;
 		}
 		dfd = openat(ddir, f->name, O_WRONLY | O_CREAT | O_EXCL |
 			     O_CLOEXEC | O_NOFOLLOW, 0644);
 		if (dfd < 0) {
-			*failed = "create";
-			return -1;
+			p->failed = "create";
+			close(sfd);
+			goto close_dirs;
 		}
-		if (mover == MOVER_CLONE
+		if (p->mover == MOVER_CLONE
 			    ? ioctl(dfd, FICLONE, sfd) < 0
-			    : copy_data(sfd, dfd, f, mover, buf) < 0) {
-			*failed = mover_label[mover];
-			return -1;
+			    : copy_data(sfd, dfd, f, p->mover, buf) < 0) {
+			p->failed = mover_label[p->mover];
+			close(sfd);
+			close(dfd);
+			goto close_dirs;
 		}
 		close(sfd);
 		close(dfd);
 	}
-	if (sdir >= 0) {
+	rc = 0;
+close_dirs:
+	if (rc < 0)
+		__atomic_store_n(&p->err, errno, __ATOMIC_RELAXED);
+	if (sdir >= 0)
 		close(sdir);
+	if (ddir >= 0)
 		close(ddir);
+	return rc;
+}
+
+static void *pass_thread(void *arg)
+{
+	struct pass *p = arg;
+	char *buf = malloc(RW_BUF);
+	size_t g;
+
+	if (!buf) {
+		__atomic_store_n(&p->err, ENOMEM, __ATOMIC_RELAXED);
+		return NULL;
 	}
-	return now_us() - start;
+	while (!__atomic_load_n(&p->err, __ATOMIC_RELAXED) &&
+	       (g = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED)) <
+		       p->t->ngroups) {
+		if (pass_group(p, g, buf) < 0)
+			break;
+	}
+	free(buf);
+	return NULL;
+}
+
+/*
+ * One timed pass on JOBS threads.  LINK selects linkat, else create +
+ * MOVER + close.  Returns the elapsed microseconds, or a negative value
+ * with errno set.
+ */
+static double timed_pass(const struct tree *t, int sroot, int droot,
+			 bool link, enum mover mover, int jobs,
+			 const char **failed)
+{
+	struct pass p = { .t = t, .sroot = sroot, .droot = droot,
+			  .link = link, .mover = mover };
+	pthread_t tids[MAX_JOBS];
+	int started = 0;
+	double start = now_us(), end;
+
+	for (int i = 1; i < jobs; i++) {
+		if (pthread_create(&tids[i], NULL, pass_thread, &p) != 0)
+			break;
+		started = i;
+	}
+	pass_thread(&p);
+	for (int i = 1; i <= started; i++)
+		pthread_join(tids[i], NULL);
+	end = now_us();
+	if (p.err) {
+		*failed = p.failed ? p.failed : "allocate";
+		errno = p.err;
+		return -1;
+	}
+	return end - start;
 }
 
 /*
@@ -352,10 +420,9 @@ static int cmp_double(const void *a, const void *b)
  * is impossible here.  Returns 0, or -1 on an unexpected failure.
  */
 static int measure(const struct tree *t, const char *src, const char *dst,
-		   bool link, enum mover mover, int runs)
+		   bool link, enum mover mover, int runs, int jobs)
 {
 	const char *label = link ? "linkat" : mover_label[mover];
-	static char buf[RW_BUF];
 	char root[PATH_MAX];
 	double us[MAX_RUNS];
 	int sroot, droot;
@@ -379,7 +446,7 @@ static int measure(const struct tree *t, const char *src, const char *dst,
 				strerror(errno));
 			goto close_src;
 		}
-		us[r] = timed_pass(t, sroot, droot, link, mover, buf, &failed);
+		us[r] = timed_pass(t, sroot, droot, link, mover, jobs, &failed);
 		err = errno;
 		close(droot);
 		remove_tree(root);
@@ -399,8 +466,9 @@ static int measure(const struct tree *t, const char *src, const char *dst,
 	}
 	close(sroot);
 	qsort(us, (size_t)runs, sizeof(us[0]), cmp_double);
-	printf("floor %s: %.1f us/file (%zu files)\n", label,
-	       us[runs / 2] / (double)t->nfiles, t->nfiles);
+	printf("floor %s: %.1f us/file (%zu files, %d thread%s)\n", label,
+	       us[runs / 2] / (double)t->nfiles, t->nfiles, jobs,
+	       jobs == 1 ? "" : "s");
 	return 0;
 close_src:
 	close(sroot);
@@ -409,26 +477,34 @@ close_src:
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: floor [--runs N] SRC DST\n");
+	fprintf(f, "usage: floor [--runs N] [--jobs N] SRC DST\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "runs", required_argument, NULL, 'r' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tree *t = &walk_tree;
 	const char *src, *dst;
 	enum mover mover;
-	int runs = 3, c, droot;
+	int runs = 3, jobs = 1, c, droot;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			runs = atoi(optarg);
 			if (runs < 1 || runs > MAX_RUNS) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'j':
+			jobs = atoi(optarg);
+			if (jobs < 1 || jobs > MAX_JOBS) {
 				usage(stderr);
 				return 2;
 			}
@@ -460,6 +536,11 @@ int main(int argc, char **argv)
 	}
 	/* One directory open per directory, as a real copy does. */
 	qsort(t->files, t->nfiles, sizeof(*t->files), by_dir);
+	t->groups = xrealloc(NULL, (t->nfiles + 1) * sizeof(*t->groups));
+	for (size_t i = 0; i < t->nfiles; i++)
+		if (i == 0 || t->files[i].dir != t->files[i - 1].dir)
+			t->groups[t->ngroups++] = i;
+	t->groups[t->ngroups] = t->nfiles;
 
 	if (mkdir(dst, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, "floor: %s: mkdir: %s\n", dst, strerror(errno));
@@ -480,8 +561,8 @@ int main(int argc, char **argv)
 	close(sroot);
 	close(droot);
 
-	if (measure(t, src, dst, false, mover, runs) < 0 ||
-	    measure(t, src, dst, true, mover, runs) < 0)
+	if (measure(t, src, dst, false, mover, runs, jobs) < 0 ||
+	    measure(t, src, dst, true, mover, runs, jobs) < 0)
 		return 1;
 
 	for (size_t i = 0; i < t->ndirs; i++)
@@ -490,5 +571,6 @@ int main(int argc, char **argv)
 		free(t->files[i].name);
 	free(t->dirs);
 	free(t->files);
+	free(t->groups);
 	return 0;
 }

@@ -4,9 +4,12 @@
 #   bench/run.sh [--profile demo|small|monorepo|huge] [--runs N] [--cold]
 #                [--fs LIST] [--tools LIST] [--scaling LIST|none]
 #                [--seed N] [--no-syscalls] [--name NAME]
+#                [--tree DIR [--in-place]] [--jobs N]
 #
 # As root.  Every scenario gets fresh loop filesystems (scripts/loopfs.sh),
-# a tree from bench/gen-tree and bench/floor's per-file figures; then each
+# a tree from bench/gen-tree (or a copy of --tree DIR; with --in-place the
+# copies run on DIR's own filesystem instead) and bench/floor's per-file
+# figures on as many threads as stagecp runs workers; then each
 # tool runs once to warm up and RUNS timed times, tools alternating run by
 # run.  Prints a markdown table on stdout (progress goes to stderr) and
 # writes bench/results/NAME.{md,csv,svg} (--name, default latest).
@@ -36,9 +39,14 @@ scaling=default
 seed=1
 syscalls=1
 name=latest
+tree=""
+SRCNAME=out	# the copied tree's name in its stage root
+in_place=0
+fs_given=0
+jobs=""
 
 usage() {
-	sed -n '4,7s/^# \{0,1\}//p' "$0" >&2
+	sed -n '4,8s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -52,8 +60,8 @@ while [ $# -gt 0 ]; do
 	--runs) runs=${2:?}; shift ;;
 	--runs=*) runs=${1#*=} ;;
 	--cold) cold=1 ;;
-	--fs) fs_list=${2:?}; shift ;;
-	--fs=*) fs_list=${1#*=} ;;
+	--fs) fs_list=${2:?}; fs_given=1; shift ;;
+	--fs=*) fs_list=${1#*=}; fs_given=1 ;;
 	--tools) tools_list=${2:?}; shift ;;
 	--tools=*) tools_list=${1#*=} ;;
 	--scaling) scaling=${2:?}; shift ;;
@@ -63,6 +71,11 @@ while [ $# -gt 0 ]; do
 	--no-syscalls) syscalls=0 ;;
 	--name) name=${2:?}; shift ;;
 	--name=*) name=${1#*=} ;;
+	--tree) tree=${2:?}; shift ;;
+	--tree=*) tree=${1#*=} ;;
+	--in-place) in_place=1 ;;
+	--jobs) jobs=${2:?}; shift ;;
+	--jobs=*) jobs=${1#*=} ;;
 	-h | --help) usage ;;
 	*) echo "$prog: unknown argument: $1" >&2; usage ;;
 	esac
@@ -72,6 +85,22 @@ done
 case "$profile" in demo | small | monorepo | huge) ;; *) usage ;; esac
 case "$runs" in '' | *[!0-9]*) usage ;; esac
 case "$name" in '' | partial | *[!A-Za-z0-9_-]*) usage ;; esac
+case "$jobs" in *[!0-9]*) usage ;; esac
+# stagecp runs one worker per online CPU: the floor gets as many threads.
+# An explicit --jobs goes to both.
+jobs_arg=()
+if [ -n "$jobs" ] && [ "$jobs" -ge 1 ]; then
+	jobs_arg=(--jobs="$jobs")
+else
+	jobs=$(nproc)
+fi
+if [ -n "$tree" ]; then
+	[ -d "$tree" ] || die "$tree: not a directory"
+	tree=$(cd "$tree" && pwd -P)
+	[ "$tree" != / ] || die "--tree /: pick a directory below /"
+elif [ "$in_place" -eq 1 ]; then
+	die "--in-place needs --tree DIR"
+fi
 [ "$runs" -ge 1 ] || usage
 [ "$runs" -ge 5 ] || log "note: $runs timed runs; the method wants >= 5"
 [ "$(id -u)" -eq 0 ] || die "needs root (loop mounts, drop_caches)"
@@ -86,6 +115,16 @@ demo | small) img_size=4G; scale_default=none ;;
 monorepo) img_size=12G; scale_default=10000,100000,1000000 ;;
 huge) img_size=48G; scale_default=10000,100000,1000000 ;;
 esac
+# A user's tree: images with room for it (they are sparse, so generous
+# costs nothing); no generated scaling trees unless asked for.
+if [ -n "$tree" ]; then
+	tree_kib=$(du -sk --apparent-size "$tree" | cut -f1)
+	tree_gib=$(((tree_kib * 4 >> 20) + 4))
+	[ "$tree_gib" -le "${img_size%G}" ] || img_size=${tree_gib}G
+	scale_default=none
+	# The generated 4 GiB file says nothing about the user's tree.
+	[ "$fs_given" -eq 1 ] || fs_list=${ALL_FS%,bigfile}
+fi
 [ "$scaling" = default ] && scaling=$scale_default
 
 IFS=, read -r -a fs_wanted <<<"$fs_list"
@@ -130,6 +169,7 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	unmount_all
+	[ -z "$inplace_dst" ] || rm -rf "$inplace_dst"
 	if [ "$reported" -eq 0 ] && [ -s "$work/runs.csv" ]; then
 		log "interrupted: writing what was measured to results/partial.*"
 		report partial >/dev/null || true
@@ -138,6 +178,7 @@ cleanup() {
 	exit "$rc"
 }
 reported=0
+inplace_dst=""
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -194,14 +235,14 @@ tool_available() {
 # are bash -c's arguments.
 # shellcheck disable=SC2016
 tool_cmd() {
-	local src=$SRCROOT/out dst=$DSTROOT/app
+	local src=$SRCROOT/$SRCNAME dst=$DSTROOT/app
 	case "$1" in
 	stagecp)
-		CMD=("$stagecp_bin" --from="$SRCROOT" --to="$DSTROOT" \
-			/out /app/) ;;
+		CMD=("$stagecp_bin" "${jobs_arg[@]}" --from="$SRCROOT" \
+			--to="$DSTROOT" "/$SRCNAME" /app/) ;;
 	stagecp-hardlink)
-		CMD=("$stagecp_bin" --strategy=hardlink --from="$SRCROOT" \
-			--to="$DSTROOT" /out /app/) ;;
+		CMD=("$stagecp_bin" "${jobs_arg[@]}" --strategy=hardlink \
+			--from="$SRCROOT" --to="$DSTROOT" "/$SRCNAME" /app/) ;;
 	cp) CMD=(cp -a "$src/." "$dst") ;;
 	cp-noreflink) CMD=(cp -a --reflink=never "$src/." "$dst") ;;
 	rsync) CMD=(rsync -aHS "$src/" "$dst/") ;;
@@ -215,11 +256,11 @@ tool_cmd() {
 			tar -C "$1" -cf - . | tar -C "$2" -xf -' \
 			tar "$src" "$dst") ;;
 	buildkit)
-		CMD=("$here/peers/buildkit-copy" "$SRCROOT" /out "$DSTROOT" \
-			/app/) ;;
+		CMD=("$here/peers/buildkit-copy" "$SRCROOT" "/$SRCNAME" \
+			"$DSTROOT" /app/) ;;
 	stagecp-go)
-		CMD=("$here/peers/stagecp-go" "$SRCROOT" /out "$DSTROOT" \
-			/app/) ;;
+		CMD=("$here/peers/stagecp-go" "$SRCROOT" "/$SRCNAME" \
+			"$DSTROOT" /app/) ;;
 	esac
 }
 
@@ -252,7 +293,7 @@ verify() {
 		echo "unverified (no tests/treecmp.py)"
 		return
 	fi
-	if out=$(python3 "$TREECMP" "$SRCROOT/out" "$DSTROOT/app" \
+	if out=$(python3 "$TREECMP" "$SRCROOT/$SRCNAME" "$DSTROOT/app" \
 		--ignore-top 2>&1); then
 		echo ok
 		return
@@ -276,13 +317,26 @@ count_syscalls() {
 	[ -z "$calls" ] || record syscalls "$scen,$tool,$calls"
 }
 
+# stagecp --json of one extra, untimed run: its workers' time by phase.
+count_phases() {
+	local ph
+	rm -rf "$DSTROOT/app"
+	tool_cmd stagecp
+	"${CMD[@]}" --json >"$work/phases.json" 2>/dev/null || return 0
+	ph=$(python3 -c 'import json, sys
+p = json.load(open(sys.argv[1])).get("phases_s", {})
+print(",".join("%s=%.6f" % kv for kv in p.items()))' "$work/phases.json" \
+		2>/dev/null) || return 0
+	[ -z "$ph" ] || record phases "$scen,$ph"
+}
+
 # Floor figures for the current scenario, appended to scenarios.csv
 # together with the tree's size.
 run_floor() {
 	local floordir=$1 runs_floor=${2:-3} out clone link label
 	local kind='create+[a-z_/]*+close'
-	if ! out=$("$here/floor" --runs "$runs_floor" "$SRCROOT/out" \
-		"$floordir" 2>&1); then
+	if ! out=$("$here/floor" --runs "$runs_floor" --jobs "$jobs" \
+		"$SRCROOT/$SRCNAME" "$floordir" 2>&1); then
 		log "  floor failed: $out"
 		out=""
 	fi
@@ -291,6 +345,8 @@ run_floor() {
 	clone=$(echo "$out" |
 		sed -n "s/^floor $kind: \([0-9.]*\) us.*/\1/p")
 	label=$(echo "$out" | sed -n "s/^floor \($kind\): .*/\1/p")
+	[ -z "$label" ] || label="$label on $jobs thread$([ "$jobs" -eq 1 ] ||
+		echo s)"
 	link=$(echo "$out" | sed -n 's/^floor linkat: \([0-9.]*\) us.*/\1/p')
 	FLOOR="${clone:-},${label:-},${link:-}"
 }
@@ -305,20 +361,54 @@ gen_tree() {
 	BYTES=$(echo "$out" | sed -n 's/.*, \([0-9]*\) bytes$/\1/p')
 }
 
+# The tree a scenario copies, at DIR: generated, or a copy of --tree
+# (untimed; the copy keeps hardlinks, holes, xattrs and owners).
+source_tree() {
+	local dir=$1
+	if [ -z "$tree" ]; then
+		gen_tree "$dir" --profile "$profile"
+		return
+	fi
+	mkdir -p "$dir"
+	cp -a --reflink=never "$tree/." "$dir" || return 1
+	tree_size "$dir"
+	log "  $dir: a copy of $tree: $ENTRIES entries, $BYTES bytes"
+}
+
+# ENTRIES and BYTES (logical bytes of regular files) of the tree at DIR.
+tree_size() {
+	ENTRIES=$(find "$1" -mindepth 1 | wc -l)
+	BYTES=$(find "$1" -type f -printf '%s\n' | awk '{n += $1} END {
+		printf "%d", n}')
+}
+
 # ---------------------------------------------------------- scenario setup
 # Sets SRCROOT (stage A, tree in $SRCROOT/out), DSTROOT (stage B, copies go
 # to $DSTROOT/app), PHYS (the filesystem the copy lands on) and LABEL.
 setup_scenario() {
 	local s=$1 m=$work/$1
 	mkdir -p "$m"
+	SRCNAME=out
 	case "$s" in
+	in-place)
+		# The user's own filesystem: the copies go next to the tree,
+		# into a directory of their own, removed at the end.
+		SRCROOT=$(dirname "$tree") SRCNAME=$(basename "$tree")
+		DSTROOT=$(mktemp -d "$SRCROOT/.stagecp-bench.XXXXXX") ||
+			return 1
+		inplace_dst=$DSTROOT
+		PHYS=$DSTROOT
+		LABEL="in place on $(stat -f -c %T "$tree") ($tree)"
+		LABEL=${LABEL//,/ }	# a CSV field
+		tree_size "$tree"
+		;;
 	xfs | btrfs | ext4 | tmpfs)
 		mount_fs "$s" "$m/fs" || return $?
 		SRCROOT=$m/fs/stageA DSTROOT=$m/fs/stageB PHYS=$m/fs
 		LABEL=$s
 		[ "$s" != xfs ] || LABEL="xfs (reflink=1)"
 		mkdir -p "$SRCROOT" "$DSTROOT"
-		gen_tree "$SRCROOT/out" --profile "$profile" || return 1
+		source_tree "$SRCROOT/out" || return 1
 		;;
 	bigfile)
 		mount_fs xfs "$m/fs" 12G || return $?
@@ -333,7 +423,7 @@ setup_scenario() {
 		# view; stage B: an empty layer whose upper dir takes the copy.
 		mount_fs xfs "$m/fs" || return $?
 		mkdir -p "$m/fs/lowerA" "$m/fs/lowerB"
-		gen_tree "$m/fs/lowerA/out" --profile "$profile" || return 1
+		source_tree "$m/fs/lowerA/out" || return 1
 		mount_overlay "$m/fs/lowerA" "$m/fs/upperA" "$m/fs/workA" \
 			"$m/stageA" || return $?
 		mount_overlay "$m/fs/lowerB" "$m/fs/upperB" "$m/fs/workB" \
@@ -347,7 +437,7 @@ setup_scenario() {
 		SRCROOT=$m/xfs/stageA DSTROOT=$m/ext4/stageB PHYS=$m/ext4
 		LABEL="xfs -> ext4"
 		mkdir -p "$SRCROOT" "$DSTROOT"
-		gen_tree "$SRCROOT/out" --profile "$profile" || return 1
+		source_tree "$SRCROOT/out" || return 1
 		;;
 	esac
 }
@@ -419,6 +509,7 @@ run_scenario() {
 		log "  run $i/$runs done"
 	done
 
+	[[ " ${live[*]} " != *" stagecp "* ]] || count_phases
 	if [ "$syscalls" -eq 1 ] && [ "$s" = xfs ]; then
 		for t in stagecp cp stagecp-go buildkit; do
 			[[ " ${live[*]} " == *" $t "* ]] && count_syscalls "$t"
@@ -426,6 +517,10 @@ run_scenario() {
 	fi
 	rm -rf "$DSTROOT/app"
 	unmount_all
+	if [ "$s" = in-place ]; then
+		rm -rf "$DSTROOT"
+		inplace_dst=""
+	fi
 }
 
 # Per-entry cost of stagecp from 10k to 1M small files on xfs.
@@ -500,6 +595,7 @@ fi
 : >"$work/scenarios.csv"
 : >"$work/verify.csv"
 : >"$work/syscalls.csv"
+: >"$work/phases.csv"
 machine_info >"$work/machine.txt"
 log "profile $profile, $runs runs, $([ "$cold" -eq 1 ] && echo cold ||
 	echo warm) cache; work dir $work"
@@ -559,6 +655,11 @@ for row in csv.reader(open(os.path.join(work, "verify.csv"))):
     s, t, st = row[0], row[1], ",".join(row[2:])
     if status.get((s, t), "ok") == "ok":
         status[(s, t)] = st
+
+phases = {}             # s -> [(phase, seconds)]
+for row in csv.reader(open(os.path.join(work, "phases.csv"))):
+    phases[row[0]] = [(k, float(v)) for k, v in
+                      (kv.split("=", 1) for kv in row[1:])]
 
 syscalls = {}
 for s, t, calls in csv.reader(open(os.path.join(work, "syscalls.csv"))):
@@ -646,8 +747,8 @@ out.append("Wall time is the median; entries/s and GB/s (logical bytes, "
            "sparse file at its apparent size) follow from it. Physical is "
            "what the copy added to the destination filesystem (statfs, "
            "median). `x floor` is the per-entry cost over bench/floor's "
-           "per-file create+clone+close (or, where cloning is impossible, "
-           "the mover it names). `stagecp faster` is, run pair by run pair, "
+           "per-file create+clone+close on as many threads as stagecp runs "
+           "workers (or, where cloning is impossible, the mover it names). `stagecp faster` is, run pair by run pair, "
            "this tool's time over stagecp's, then the median. Peak RSS of a "
            "tar pipeline is its larger process.")
 table = []
@@ -718,6 +819,20 @@ def phys_target(s, t="stagecp"):
            p < 0.02 * b)
 
 
+def phys_vs(s, peer):
+    p, q = get(s, "stagecp", "phys"), get(s, peer, "phys")
+    name = "%s: stagecp adds no more physical space than %s" % (
+        s, LABELS[peer])
+    if p is None or q is None:
+        target(name, "not measured", None)
+        return
+    target(name, "%.1f MiB vs %.1f MiB" % (p / 2**20, q / 2**20), p <= q)
+
+
+if "btrfs" in meta:
+    # Issue 16: 3x wanted, 2.5x the must.
+    speed_target("btrfs", "cp", 2.5)
+    phys_vs("btrfs", "cp")
 for s in ("xfs", "btrfs"):
     if s in meta:
         speed_target(s, "cp", 3)
@@ -753,33 +868,35 @@ for s in scenarios:
     x = get(s, "stagecp", "xfloor")
     # One 4 GiB file says nothing about a per-entry cost.
     if x is not None and s != "bigfile" and not s.startswith("scale-"):
-        target("%s: per-entry cost <= 1.25x floor" % s, "%.2fx" % x,
-               x <= 1.25)
+        target("%s: per-entry cost <= 1.1x the floor on as many threads"
+               % s, "%.2fx" % x, x <= 1.1)
 scale = [(meta[s]["entries"], get(s, "stagecp", "us"),
           get(s, "stagecp", "xfloor"), s) for s in scenarios
          if s.startswith("scale-") and get(s, "stagecp", "us")]
+scale.sort()
 if len(scale) >= 2:
     span = "from %s to %s entries" % (f"{min(scale)[0]:,}",
                                       f"{max(scale)[0]:,}")
     costs = [c for _, c, _, _ in scale]
-    target("per-entry cost flat (<= 1.3x) " + span,
+    # Raw growth: ours and the filesystem's together (told, not a target).
+    target("per-entry cost, raw, " + span,
            ", ".join("%s: %.1f us" % (f"{n:,}", c) for n, c, _, _ in scale) +
-           " (max/min %.2fx)" % (max(costs) / min(costs)),
-           max(costs) / min(costs) <= 1.3)
+           " (max/min %.2fx)" % (max(costs) / min(costs)), None)
     # The filesystem itself slows as it grows: the same ratio over the
     # floor measured on each tree.
     xs = [x for _, _, x, _ in scale if x]
     if len(xs) == len(scale):
-        target("per-entry cost over the floor flat (<= 1.3x) " + span,
+        target("per-entry cost over the same-thread floor grows <= 1.1x "
+               + span,
                ", ".join("%s: %.2fx" % (f"{n:,}", x)
                          for n, _, x, _ in scale) +
-               " (max/min %.2fx)" % (max(xs) / min(xs)),
-               max(xs) / min(xs) <= 1.3)
+               " (last/first %.2fx)" % (xs[-1] / xs[0]),
+               xs[-1] / xs[0] <= 1.1)
     n_max, _, _, s_max = max(scale)
     rss = get(s_max, "stagecp", "rss")
     if rss:
-        target("peak RSS < 64 MiB at %s entries" % f"{n_max:,}",
-               "%.1f MiB" % (rss / 1024), rss / 1024 < 64)
+        target("peak RSS <= 64 MiB at %s entries" % f"{n_max:,}",
+               "%.1f MiB" % (rss / 1024), rss / 1024 <= 64)
 else:
     target("per-entry cost flat from 10k to 1M entries",
            "not measured (--scaling)", None)
@@ -790,11 +907,30 @@ if rss_max:
            "%.1f MiB" % (rss_max / 1024), None)
 
 out.append("")
-out.append("## Targets (issue 4)")
+out.append("## Targets (issues 4 and 16)")
 out.append("")
 out.append("| target | measured | |")
 out.append("|---|---|---|")
 out += targets
+
+if phases:
+    names = [k for k, _ in next(iter(phases.values()))]
+    out.append("")
+    out.append("## Where stagecp's time goes (--json phases_s, one untimed "
+               "run)")
+    out.append("")
+    out.append("Worker seconds by phase, summed over workers, and each "
+               "phase's share.")
+    out.append("")
+    out.append("| scenario | " + " | ".join(names) + " |")
+    out.append("|---|" + "---:|" * len(names))
+    for s in scenarios:
+        if s not in phases:
+            continue
+        tot = sum(v for _, v in phases[s]) or 1
+        out.append("| %s | " % s + " | ".join(
+            "%.3f s (%.0f%%)" % (v, 100 * v / tot) for _, v in phases[s])
+            + " |")
 
 if syscalls:
     out.append("")
@@ -861,6 +997,8 @@ EOF
 	log "results in ${RESULTS#"$top"/}/$name.md, $name.csv, $name.svg"
 }
 
+# --in-place: one scenario, DIR's own filesystem.
+[ "$in_place" -eq 0 ] || fs_wanted=(in-place)
 others=0
 for s in "${fs_wanted[@]}"; do
 	[ "$s" != buildah ] || continue

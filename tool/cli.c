@@ -82,7 +82,7 @@ int cli_run_copy(struct cli *cli, const char *const *srcs, size_t nsrcs,
 	stagecp_get_stats(ctx, &st);
 	cli_progress_clear(cli);
 	if (cli->stats)
-		cli_print_stats(&st);
+		cli_print_stats(ctx, &st);
 	if (cli->json)
 		cli_print_json(cli, ctx, &st, srcs, nsrcs, dest, line);
 	stagecp_free(ctx);

@@ -158,8 +158,21 @@ void cli_on_progress(void *arg, const struct stagecp_stats *st,
 	cli->progress_shown = true;
 }
 
-void cli_print_stats(const struct stagecp_stats *st)
+/* The workers' time by phase, summed over workers; its total. */
+static uint64_t phase_times(struct stagecp_ctx *ctx,
+			    uint64_t ns[STAGECP_PHASE_COUNT])
 {
+	uint64_t sum = 0;
+
+	stagecp_get_phase_ns(ctx, ns, STAGECP_PHASE_COUNT);
+	for (int i = 0; i < STAGECP_PHASE_COUNT; i++)
+		sum += ns[i];
+	return sum;
+}
+
+void cli_print_stats(struct stagecp_ctx *ctx, const struct stagecp_stats *st)
+{
+	uint64_t ns[STAGECP_PHASE_COUNT], sum = phase_times(ctx, ns);
 	static const enum stagecp_method movers[] = {
 		STAGECP_METHOD_CLONE, STAGECP_METHOD_COPY_RANGE,
 		STAGECP_METHOD_READ_WRITE,
@@ -181,6 +194,11 @@ void cli_print_stats(const struct stagecp_stats *st)
 		       st->files_by_method[movers[i]],
 		       st->bytes_by_method[movers[i]]);
 	printf("elapsed: %.3f s\n", secs);
+	/* Worker time: with N workers it adds up to about N x elapsed. */
+	for (int i = 0; i < STAGECP_PHASE_COUNT; i++)
+		printf("phase %s: %.3f s (%.1f%%)\n", stagecp_phase_name(i),
+		       (double)ns[i] / 1e9,
+		       sum ? 100.0 * (double)ns[i] / (double)sum : 0.0);
 	printf("throughput: %.2f MiB/s, %.0f entries/s\n",
 	       per_second((double)st->bytes, st->elapsed_ns) / (1 << 20),
 	       per_second((double)total_entries(st), st->elapsed_ns));
@@ -269,8 +287,25 @@ void cli_print_json(const struct cli *cli, struct stagecp_ctx *ctx,
 	json_u64(&j, "hardlinked",
 		 st->bytes_by_method[STAGECP_METHOD_HARDLINK]);
 	json_close_object(&j);
-	if (ctx)
+	json_key_object(&j, "movers");
+	for (int i = STAGECP_METHOD_CLONE; i < STAGECP_METHOD_COUNT; i++) {
+		json_key_object(&j, stagecp_method_name(i));
+		json_u64(&j, "files", st->files_by_method[i]);
+		json_u64(&j, "bytes", st->bytes_by_method[i]);
+		json_close_object(&j);
+	}
+	json_close_object(&j);
+	if (ctx) {
+		uint64_t ns[STAGECP_PHASE_COUNT];
+
+		phase_times(ctx, ns);
+		json_key_object(&j, "phases_s");
+		for (int i = 0; i < STAGECP_PHASE_COUNT; i++)
+			json_double(&j, stagecp_phase_name(i),
+				    (double)ns[i] / 1e9);
+		json_close_object(&j);
 		json_pairs(&j, ctx);
+	}
 	json_double(&j, "elapsed_s", secs);
 	json_double(&j, "entries_per_s",
 		    per_second((double)total_entries(st), st->elapsed_ns));

@@ -20,7 +20,7 @@ void cli_on_progress(void *arg, const struct stagecp_stats *st,
 void cli_progress_clear(struct cli *cli);
 
 /* The summary of --stats, and the object of --json. */
-void cli_print_stats(const struct stagecp_stats *st);
+void cli_print_stats(struct stagecp_ctx *ctx, const struct stagecp_stats *st);
 void cli_print_json(const struct cli *cli, struct stagecp_ctx *ctx,
 		    const struct stagecp_stats *st, const char *const *srcs,
 		    size_t nsrcs, const char *dest, int line);

@@ -404,6 +404,14 @@ void stagecp_get_stats(const struct stagecp_ctx *c, struct stagecp_stats *st)
 	st->warnings = c->rep.warnings;
 }
 
+size_t stagecp_get_phase_ns(const struct stagecp_ctx *c, uint64_t *ns,
+			    size_t max)
+{
+	for (size_t i = 0; i < STAGECP_PHASE_COUNT && i < max; i++)
+		ns[i] = c->phase_ns[i];
+	return STAGECP_PHASE_COUNT;
+}
+
 size_t stagecp_fs_pairs(const struct stagecp_ctx *c,
 			struct stagecp_fs_pair *out, size_t max)
 {
@@ -462,6 +470,19 @@ static const char *const method_names[STAGECP_METHOD_COUNT] = {
 const char *stagecp_method_name(enum stagecp_method m)
 {
 	return (unsigned int)m < STAGECP_METHOD_COUNT ? method_names[m] : "?";
+}
+
+static const char *const phase_names[STAGECP_PHASE_COUNT] = {
+	[STAGECP_PHASE_WALK] = "walk",
+	[STAGECP_PHASE_CREATE] = "create",
+	[STAGECP_PHASE_DATA] = "data",
+	[STAGECP_PHASE_METADATA] = "metadata",
+	[STAGECP_PHASE_WAIT] = "wait",
+};
+
+const char *stagecp_phase_name(enum stagecp_phase p)
+{
+	return (unsigned int)p < STAGECP_PHASE_COUNT ? phase_names[p] : "?";
 }
 
 static const char *const type_names[STAGECP_ENTRY_TYPE_COUNT] = {
@@ -545,8 +566,29 @@ void worker_init(struct worker *w, struct stagecp_ctx *c)
 								  : URING_INLINE);
 }
 
+void worker_phase(struct worker *w, enum stagecp_phase p)
+{
+	struct phase_clock *k = &w->clock;
+	uint64_t now = engine_now_ns();
+
+	if (k->since)
+		k->ns[k->cur] += now - k->since;
+	k->since = now;
+	k->cur = p;
+}
+
 void worker_free(struct worker *w)
 {
+	struct stagecp_ctx *c = w->c;
+
+	if (w->clock.since) {
+		worker_phase(w, w->clock.cur);
+		pthread_mutex_lock(&c->lock);
+		for (int i = 0; i < STAGECP_PHASE_COUNT; i++)
+			c->phase_ns[i] += w->clock.ns[i];
+		pthread_mutex_unlock(&c->lock);
+		w->clock = (struct phase_clock){ 0 };
+	}
 	uring_exit(&w->ring);
 	free(w->buf);
 	w->buf = NULL;

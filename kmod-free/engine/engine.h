@@ -61,11 +61,23 @@ void hardlinks_seen(struct hardlinks *h, struct hardlink *e);
 void hardlinks_free(struct hardlinks *h);
 
 /*
+ * Where one worker's time goes: it is always in one phase, and every switch
+ * adds the time since the last one to the phase it leaves (one vDSO clock
+ * read).  since 0: not started.
+ */
+struct phase_clock {
+	enum stagecp_phase cur;
+	uint64_t since;
+	uint64_t ns[STAGECP_PHASE_COUNT];
+};
+
+/*
  * One thread of a copy: what it needs of its own.  Everything it shares
  * with the other workers sits in the context, under the context's lock.
  */
 struct worker {
 	struct stagecp_ctx *c;
+	struct phase_clock clock;
 	void *buf;			/* the read/write loop's buffer */
 	size_t buflen;
 	struct uring ring;		/* batched closes */
@@ -79,6 +91,9 @@ void note_entry_action(struct stagecp_ctx *c, const char *src,
 		       const char *dst, enum stagecp_entry_type type,
 		       enum stagecp_method method, uint64_t size,
 		       enum stagecp_action action);
+
+/* The worker now spends its time on phase p. */
+void worker_phase(struct worker *w, enum stagecp_phase p);
 
 /* The read/write loop's scratch buffer, allocated on first use. */
 int worker_rw_buffer(struct worker *w, void **buf, size_t *len);
@@ -140,6 +155,7 @@ struct stagecp_ctx {
 	struct ladder ladder;
 	struct hardlinks links;
 	struct stagecp_stats stats;
+	uint64_t phase_ns[STAGECP_PHASE_COUNT];	/* the workers', summed */
 	enum stagecp_method last_method;	/* for progress */
 	uint64_t last_progress;		/* when progress was last told */
 	uint64_t copy_start;		/* when this stagecp_copy() began */

@@ -311,12 +311,14 @@ static int copy_regular(struct worker *w, struct src_ent *s,
 	r = open_target(c, s, d, name, dpath, made, &f);
 	if (r < 0)
 		return r;
+	worker_phase(w, STAGECP_PHASE_DATA);
 	r = engine_data_copy(w, &ds, d->dev, f.fd, &used, &op);
 	if (r < 0) {
 		report(&c->rep, r == -ESTAGECP_CHANGED ? s->path : dpath, op, r,
 		       false);
 		goto remove_file;
 	}
+	worker_phase(w, STAGECP_PHASE_METADATA);
 	dst = (struct node){ .fd = f.fd, .dirfd = d->fd, .name = name };
 	now = fresh(c, d, file_create_mode(s));
 	r = meta_apply(c, &s->st, &s->x, &dst, &now, dpath);
@@ -338,10 +340,11 @@ remove_file:
 	return r;
 }
 
-static int copy_symlink(struct stagecp_ctx *c, struct src_ent *s,
+static int copy_symlink(struct worker *w, struct src_ent *s,
 			const struct dst_dir *d, const char *name,
 			const char *dpath)
 {
+	struct stagecp_ctx *c = w->c;
 	char target[PATH_MAX];
 	struct meta_now now;
 	struct node dst = { .fd = -1, .dirfd = d->fd, .name = name,
@@ -362,6 +365,7 @@ static int copy_symlink(struct stagecp_ctx *c, struct src_ent *s,
 			     "create symlink");
 	if (r < 0)
 		return r;
+	worker_phase(w, STAGECP_PHASE_METADATA);
 	now = fresh(c, d, 0777);
 	r = meta_apply(c, &s->st, &s->x, &dst, &now, dpath);
 	if (r == 0)
@@ -375,10 +379,11 @@ static int copy_symlink(struct stagecp_ctx *c, struct src_ent *s,
  * be recreated meaningfully: it becomes an empty file with its permission
  * bits, as BuildKit does.
  */
-static int copy_special(struct stagecp_ctx *c, struct src_ent *s,
+static int copy_special(struct worker *w, struct src_ent *s,
 			const struct dst_dir *d, const char *name,
 			const char *dpath)
 {
+	struct stagecp_ctx *c = w->c;
 	enum stagecp_entry_type type = entry_type_of(s->st.st_mode);
 	struct node dst = { .fd = -1, .dirfd = d->fd, .name = name,
 			    .at_flags = AT_SYMLINK_NOFOLLOW };
@@ -392,6 +397,7 @@ static int copy_special(struct stagecp_ctx *c, struct src_ent *s,
 		if (r < 0)
 			return r;
 		dst.fd = r;
+		worker_phase(w, STAGECP_PHASE_METADATA);
 		now = fresh(c, d, file_create_mode(s));
 		/* Its metadata is a file's: the socket type bit is gone. */
 		as_file = s->st;
@@ -403,6 +409,7 @@ static int copy_special(struct stagecp_ctx *c, struct src_ent *s,
 				     "mknod");
 		if (r < 0)
 			return r;
+		worker_phase(w, STAGECP_PHASE_METADATA);
 		r = meta_apply(c, &s->st, &s->x, &dst, &now, dpath);
 	}
 	if (r == 0)
@@ -638,8 +645,10 @@ int entry_copy(struct worker *w, struct src_ent *s, const struct dst_dir *d,
 {
 	struct stagecp_ctx *c = w->c;
 	bool first;
-	int r = dstl_check(c, d, name, false, dpath);
+	int r;
 
+	worker_phase(w, STAGECP_PHASE_CREATE);
+	r = dstl_check(c, d, name, false, dpath);
 	if (r < 0)
 		return r;
 	r = link_later_name(c, s, d, name, dpath, &first);
@@ -649,9 +658,9 @@ int entry_copy(struct worker *w, struct src_ent *s, const struct dst_dir *d,
 	if (r == 0 && S_ISREG(s->st.st_mode))
 		r = copy_regular(w, s, d, name, dpath, made);
 	else if (r == 0 && S_ISLNK(s->st.st_mode))
-		r = copy_symlink(c, s, d, name, dpath);
+		r = copy_symlink(w, s, d, name, dpath);
 	else if (r == 0)
-		r = copy_special(c, s, d, name, dpath);
+		r = copy_special(w, s, d, name, dpath);
 	if (first)
 		settle_first_name(c, s, d, name, dpath, r >= 0);
 	return r < 0 ? r : 0;

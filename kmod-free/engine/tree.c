@@ -453,6 +453,7 @@ static int open_task(struct tree_run *run, struct worker *w,
 	t->opened = true;
 	if (t->pending)
 		return 0;
+	worker_phase(w, STAGECP_PHASE_CREATE);
 	r = materialize(run, p);
 	if (r < 0)
 		return r;
@@ -698,6 +699,7 @@ static int window_make(struct tree_run *run, struct worker *w,
 	uring_batch_start(&w->ring, win->made, win->n);
 	if (!any)
 		return 0;
+	worker_phase(w, STAGECP_PHASE_CREATE);
 	r = materialize(run, t);
 	if (r < 0)
 		return r;
@@ -746,6 +748,7 @@ static void window_copy(struct tree_run *run, struct worker *w,
 			continue;
 		}
 		if (a->kind == AHEAD_DIR) {
+			worker_phase(w, STAGECP_PHASE_WALK);
 			r = queue_subdir(run, t, a->name, a->layer, spath->s,
 					 dpath->s, a->pending, win->made[i],
 					 &a->fstate);
@@ -778,6 +781,7 @@ static int copy_window(struct tree_run *run, struct worker *w,
 {
 	int r = 0;
 
+	worker_phase(w, STAGECP_PHASE_WALK);
 	win->n = n;
 	for (unsigned int i = 0; i < n; i++) {
 		size_t old[2];
@@ -824,6 +828,7 @@ static void copy_dir(struct tree_run *run, struct worker *w,
 	struct window *win = NULL;
 	int r = 0;
 
+	worker_phase(w, STAGECP_PHASE_WALK);
 	if (!t->top)
 		r = open_task(run, w, t);
 	if (r == 0 && c->layered) {
@@ -887,6 +892,7 @@ static void *worker_main(void *arg)
 		size_t len;
 		void *buf;
 
+		worker_phase(&w, STAGECP_PHASE_WAIT);
 		pthread_mutex_lock(&run->lock);
 		while (!run->queue && run->busy &&
 		       !(can_help && share_list_has_work(shares)))
@@ -896,8 +902,10 @@ static void *worker_main(void *arg)
 			pthread_mutex_unlock(&run->lock);
 			/* Without a buffer it cannot help: it waits instead. */
 			can_help = worker_rw_buffer(&w, &buf, &len) == 0;
-			if (can_help)
+			if (can_help) {
+				worker_phase(&w, STAGECP_PHASE_DATA);
 				share_help(shares, buf, len);
+			}
 			continue;
 		}
 		if (!t) {
@@ -912,6 +920,8 @@ static void *worker_main(void *arg)
 			copy_file_task(run, &w, t);
 		else
 			copy_dir(run, &w, t);
+		/* The last reference applies directory metadata. */
+		worker_phase(&w, STAGECP_PHASE_METADATA);
 		task_release(run, t);
 		pthread_mutex_lock(&run->lock);
 		if (--run->busy == 0 && !run->queue)

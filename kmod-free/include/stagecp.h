@@ -291,6 +291,21 @@ struct stagecp_stats {
 	uint64_t elapsed_ns;	/* time spent inside stagecp_copy() */
 };
 
+/*
+ * Where the workers' time went, by phase.  The figures are summed over the
+ * worker threads (each is always in exactly one phase), so with N workers
+ * they add up to about N times the time spent copying.  New phases are
+ * only ever added at the end, before STAGECP_PHASE_COUNT.
+ */
+enum stagecp_phase {
+	STAGECP_PHASE_WALK = 0,	/* listing, opening and stat-ing sources */
+	STAGECP_PHASE_CREATE,	/* making destination entries */
+	STAGECP_PHASE_DATA,	/* moving file data (clone, copy, links) */
+	STAGECP_PHASE_METADATA,	/* xattrs, owners, modes, times */
+	STAGECP_PHASE_WAIT,	/* a worker waiting for work */
+	STAGECP_PHASE_COUNT
+};
+
 /* Fill *o with the defaults described above. */
 STAGECP_API void stagecp_options_init(struct stagecp_options *o);
 
@@ -329,6 +344,16 @@ STAGECP_API int stagecp_copy(struct stagecp_ctx *ctx,
 /* Copy the totals so far into *st. */
 STAGECP_API void stagecp_get_stats(const struct stagecp_ctx *ctx,
 				   struct stagecp_stats *st);
+
+/*
+ * Copy the nanoseconds spent in each phase so far (summed over workers)
+ * into ns[0..max-1], indexed by enum stagecp_phase; returns how many
+ * phases this library knows (which may be more than max).  A getter of its
+ * own rather than a field of struct stagecp_stats, whose size programs
+ * built against an older header have compiled in.
+ */
+STAGECP_API size_t stagecp_get_phase_ns(const struct stagecp_ctx *ctx,
+					uint64_t *ns, size_t max);
 
 /* What the engine settled on for one pair of filesystems. */
 struct stagecp_fs_pair {
@@ -444,6 +469,8 @@ STAGECP_API void stagecp_free(struct stagecp_ctx *ctx);
 
 /* Static names: "clone", "copy_file_range", "read/write", "hardlink". */
 STAGECP_API const char *stagecp_method_name(enum stagecp_method m);
+/* Static names: "walk", "create", "data", "metadata", "wait". */
+STAGECP_API const char *stagecp_phase_name(enum stagecp_phase p);
 /* Static names: "create", "replace", "merge". */
 STAGECP_API const char *stagecp_action_name(enum stagecp_action a);
 /* Static names: "file", "dir", "symlink", "hardlink", "fifo", ... */

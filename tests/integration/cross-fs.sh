@@ -35,6 +35,11 @@ expect=(
 	'method copy_file_range: [0-9]+ files, [0-9]+ bytes'
 	'method read/write: [0-9]+ files, [0-9]+ bytes'
 	'elapsed: [0-9]+\.[0-9]{3} s'
+	'phase walk: [0-9]+\.[0-9]{3} s \([0-9]+\.[0-9]%\)'
+	'phase create: [0-9]+\.[0-9]{3} s \([0-9]+\.[0-9]%\)'
+	'phase data: [0-9]+\.[0-9]{3} s \([0-9]+\.[0-9]%\)'
+	'phase metadata: [0-9]+\.[0-9]{3} s \([0-9]+\.[0-9]%\)'
+	'phase wait: [0-9]+\.[0-9]{3} s \([0-9]+\.[0-9]%\)'
 	'throughput: [0-9]+\.[0-9]{2} MiB/s, [0-9]+ entries/s'
 )
 mapfile -t lines <"$T/stats"

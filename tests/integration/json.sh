@@ -1,8 +1,9 @@
 #!/bin/bash
 # --json: one JSON object on stdout when the copy ends, read back with a
 # real parser (python3's json, and jq when it is installed): the version,
-# the resolved options, counts per entry type, bytes per mover, the mover
-# per filesystem pair, time and rate, and every error with its path, op,
+# the resolved options, counts per entry type, bytes per mover, files and
+# bytes per mover, the workers' time per phase, the mover per filesystem
+# pair, time and rate, and every error with its path, op,
 # errno name and message.  Paths that are not valid UTF-8 must come back
 # byte for byte (\udcXX escapes, Python's surrogateescape).  exec --json
 # prints one object per instruction (JSON Lines).  Devices in the tree
@@ -106,6 +107,39 @@ for m in methods:
     if m.get("method") not in ("clone", "copy_file_range", "read/write",
                                "hardlink"):
         bad(f"methods: unknown method {m.get('method')!r}")
+# Files and bytes per mover: the bytes are the same figures as above.
+mv = o.get("movers")
+if not isinstance(mv, dict):
+    bad("movers is not an object")
+    mv = {}
+for name, field in (("clone", "cloned"),
+                    ("copy_file_range", "copied_in_kernel"),
+                    ("read/write", "copied_userspace"),
+                    ("hardlink", "hardlinked")):
+    m = mv.get(name)
+    if not isinstance(m, dict) or not all(
+            isinstance(m.get(k), int) and m[k] >= 0
+            for k in ("files", "bytes")):
+        bad(f"movers.{name} is {m!r}")
+    elif m["bytes"] != b.get(field):
+        bad(f"movers.{name}.bytes {m['bytes']} is not bytes.{field} "
+            f"{b.get(field)}")
+# Regular files reach the destination by at most one mover each (empty
+# files by none).
+nf = sum(mv[k]["files"] for k in ("clone", "copy_file_range", "read/write")
+         if isinstance(mv.get(k), dict) and
+         isinstance(mv[k].get("files"), int))
+if isinstance(o.get("entries", {}).get("file"), int) and \
+        nf > o["entries"]["file"]:
+    bad(f"{nf} files by mover, more than entries.file")
+ph = o.get("phases_s")
+if not isinstance(ph, dict) or list(ph) != ["walk", "create", "data",
+                                            "metadata", "wait"]:
+    bad(f"phases_s is {ph!r}")
+else:
+    for k, v in ph.items():
+        if not (isnum(v) and v >= 0):
+            bad(f"phases_s.{k} is {v!r}")
 el, rate = o.get("elapsed_s"), o.get("entries_per_s")
 if not (isnum(el) and el >= 0):
     bad(f"elapsed_s is {el!r}")

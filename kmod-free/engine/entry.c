@@ -11,6 +11,7 @@
 #include "roots/dstlayers.h"
 #include "engine/engine.h"
 #include "engine/meta.h"
+#include "seam/dirnames.h"
 #include "seam/pathbuf.h"
 #include "engine/remove.h"
 #include "roots/resolve.h"
@@ -18,6 +19,63 @@
 
 /* Tries at replacing an existing destination entry that keeps coming back. */
 #define REPLACE_TRIES 3
+
+#define STAGED_PREFIX ".stagecp-tmp."
+
+/* The pid in a name staged_name() made, or 0 when it is not one. */
+static pid_t staged_pid(const char *name)
+{
+	const char *p = name + strlen(STAGED_PREFIX);
+	size_t digits = strspn(p, "0123456789");
+	long pid;
+
+	if (strncmp(name, STAGED_PREFIX, strlen(STAGED_PREFIX)) ||
+	    digits == 0 || digits > 10 || p[digits] != '.' ||
+	    p[digits + 1] == '\0' ||
+	    strspn(p + digits + 1, "0123456789") != strlen(p + digits + 1))
+		return 0;
+	pid = strtol(p, NULL, 10);
+	return pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
+}
+
+/*
+ * --atomic where a file cannot be written unnamed leaves it under a hidden
+ * name while it is written, and a run killed by SIGKILL leaves that name
+ * behind.  Remove such leftovers from a directory this run writes: a name
+ * staged_name() makes, a regular file with no other link, owned by the
+ * user this run creates files as, named after a pid that is not running.
+ * A file anything else made fails one of these, and stays.
+ */
+static void sweep_staged(struct stagecp_ctx *c, int fd, const char *path)
+{
+	struct dir_names names = { 0 };
+	int dfd = sys_openat(fd, ".", O_RDONLY | O_DIRECTORY | SYS_O_BASE, 0);
+
+	if (dfd < 0 || dir_names_read(&names, dfd) < 0)
+		goto close_dir;
+	for (size_t i = 0; i < names.n; i++) {
+		const char *name = dir_names_name(names.v[i]);
+		pid_t pid = staged_pid(name);
+		struct stat st;
+
+		if (!pid || pid == c->pid || sys_kill(pid, 0) != -ESRCH ||
+		    sys_fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != c->euid ||
+		    st.st_nlink != 1)
+			continue;
+		if (sys_unlinkat(dfd, name, 0) == 0) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "removed %s, left by a "
+				 "killed copy", name);
+			report_msg(c, path, "--atomic", msg, true);
+		}
+	}
+close_dir:
+	dir_names_free(&names);
+	if (dfd >= 0)
+		sys_close(dfd);
+}
 
 int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
 		 const char *path)
@@ -33,6 +91,8 @@ int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
 	d->dev = st.st_dev;
 	/* A setgid directory hands its group to new entries. */
 	d->child_gid = st.st_mode & S_ISGID ? st.st_gid : c->egid;
+	if (c->opt.flags & STAGECP_F_ATOMIC)
+		sweep_staged(c, fd, path);
 	return 0;
 }
 
@@ -221,7 +281,7 @@ struct staged_file {
 
 static void staged_name(struct stagecp_ctx *c, struct staged_file *f)
 {
-	snprintf(f->tmp, sizeof(f->tmp), ".stagecp-tmp.%d.%u", c->pid,
+	snprintf(f->tmp, sizeof(f->tmp), STAGED_PREFIX "%d.%u", c->pid,
 		 __atomic_fetch_add(&c->tmp_counter, 1, __ATOMIC_RELAXED));
 }
 
@@ -370,6 +430,12 @@ static int copy_symlink(struct stagecp_ctx *c, struct src_ent *s,
 	/* A target that fills the buffer may have been cut short. */
 	if (n >= (ssize_t)sizeof(target))
 		n = -ENAMETOOLONG;
+	if (n == -EINVAL) {
+		/* Not a symlink any more: replaced since the walk's lstat. */
+		report(c, s->path, "changed during the copy, skipped", -ESTALE,
+		       true);
+		return 0;
+	}
 	if (n < 0) {
 		report(c, s->path, "read symlink", (int)n, false);
 		return (int)n;

@@ -72,7 +72,7 @@ treecmp "$src/tree" "$dst/ok" --ignore-top
 step "1: a missing source"
 run --from="$src" --to="$dst" /no-such /missing/
 expect_rc 1 "a missing source"
-message_is /no-such copy '"/no-such": not found' "a missing source"
+message_is /no-such copy '"/no-such": not found in the source root .* \(--from\)' "a missing source"
 [ ! -e "$dst/missing" ] || fail "a missing source: /missing was created"
 
 step "1: a directory in the way; the other entries are copied"
@@ -172,7 +172,7 @@ else
 fi
 run -q --from="$src" --to="$dst" /no-such /q-missing/
 expect_rc 1 "-q with a missing source"
-message_is /no-such copy '"/no-such": not found' "-q with a missing source"
+message_is /no-such copy '"/no-such": not found in the source root .* \(--from\)' "-q with a missing source"
 run --quiet --from="$src" --to="$dst" /tree /clash/
 expect_rc 1 "--quiet with a directory in the way"
 message_is /clash/f1 create \

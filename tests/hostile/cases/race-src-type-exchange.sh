@@ -14,20 +14,37 @@ host_setup
 mkdir -p "$SRC/tree"
 make_files "$SRC/tree" 20
 
-# make_entry KIND PATH: one source entry of that kind.
-make_entry() {
-	case $1 in
-	file) printf 'file data\n' >"$2" && chmod 0644 "$2" ;;
-	file2) head -c 200000 /dev/zero | tr '\0' b >"$2" && chmod 0751 "$2" ;;
-	fifo) mkfifo -m 0640 "$2" ;;
-	symlink) ln -s "$HOST/outside/secret" "$2" ;;
-	dir) mkdir -m 0750 "$2" && printf 'in dir\n' >"$2/inner" ;;
-	chr) mknod -m 0600 "$2" c 1 3 ;;
-	sock) python3 -S -c 'import os, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1])
-os.chmod(sys.argv[1], 0o710)' "$2" ;;
-	esac
+# make_entries DIR KIND NAME [KIND NAME]...: source entries of those
+# kinds, made by one process (the setup is most of a case's time).
+make_entries() {
+	SECRET=$HOST/outside/secret python3 -S -c 'import os, socket, sys
+d, args = sys.argv[1], sys.argv[2:]
+socks = []
+for kind, name in zip(args[0::2], args[1::2]):
+    p = os.path.join(d, name)
+    if kind == "file":
+        with open(p, "w") as f:
+            f.write("file data\n")
+        os.chmod(p, 0o644)
+    elif kind == "file2":
+        with open(p, "w") as f:
+            f.write("b" * 200000)
+        os.chmod(p, 0o751)
+    elif kind == "fifo":
+        os.mkfifo(p, 0o640)
+    elif kind == "symlink":
+        os.symlink(os.environ["SECRET"], p)
+    elif kind == "dir":
+        os.mkdir(p, 0o750)
+        with open(os.path.join(p, "inner"), "w") as f:
+            f.write("in dir\n")
+    elif kind == "chr":
+        os.mknod(p, 0o600 | 0o020000, os.makedev(1, 3))
+    elif kind == "sock":
+        s = socket.socket(socket.AF_UNIX)
+        s.bind(p)
+        socks.append(s)
+        os.chmod(p, 0o710)' "$@"
 }
 
 # looks DIR: "NAME LOOK" for each entry of DIR, LOOK being what a copy
@@ -55,9 +72,11 @@ for n in sorted(os.listdir(d)):
 declare -A want
 kinds=(file file2 fifo symlink dir chr sock)
 mkdir "$T/kinds"
+args=()
 for k in "${kinds[@]}"; do
-	make_entry "$k" "$T/kinds/$k"
+	args+=("$k" "$k")
 done
+make_entries "$T/kinds" "${args[@]}"
 run_copy --to="$DST" --from="$T/kinds" / /kinds/
 expect_success
 while read -r k v; do
@@ -67,14 +86,15 @@ rm -rf "$DST/kinds"
 
 # Every pair in one tree, so that each copy races all of them.
 pairs=()
+args=()
 for ((i = 0; i < ${#kinds[@]}; i++)); do
 	for ((j = i + 1; j < ${#kinds[@]}; j++)); do
 		p=${kinds[i]}-${kinds[j]}
-		make_entry "${kinds[i]}" "$SRC/tree/$p.a"
-		make_entry "${kinds[j]}" "$SRC/tree/$p.b"
+		args+=("${kinds[i]}" "$p.a" "${kinds[j]}" "$p.b")
 		pairs+=("$p.a" "$p.b")
 	done
 done
+make_entries "$SRC/tree" "${args[@]}"
 # The racer swaps each pair back before it ends.
 vol=(--volatile "$SRC/tree")
 for p in "${pairs[@]}"; do

@@ -26,6 +26,14 @@ struct kept_error {
 	char reason[128];	/* strerror(err), in lower case */
 };
 
+/* One entry of a --dry-run plan (or a -v line), kept for --json. */
+struct kept_entry {
+	const char *action;	/* NULL for a -v line */
+	const char *label;	/* the type, or the data mover of a file */
+	char *src;
+	char *dst;
+};
+
 struct cli {
 	struct stagecp_options opt;
 	const char **excludes;
@@ -42,6 +50,8 @@ struct cli {
 	int progress;		/* -1 auto, 0 off, 1 on */
 	struct kept_error *errors;
 	size_t nerrors;
+	struct kept_entry *entries;
+	size_t nentries;
 	bool progress_shown;	/* a progress line is on the terminal */
 };
 
@@ -57,10 +67,11 @@ void cli_progress_clear(struct cli *cli);
 
 /* The summary of --stats, and the object of --json. */
 void cli_print_stats(const struct stagecp_stats *st);
-void cli_print_json(const struct cli *cli, struct stagecp_ctx *ctx,
+void cli_print_json(struct cli *cli, struct stagecp_ctx *ctx,
 		    const struct stagecp_stats *st, const char *const *srcs,
 		    size_t nsrcs, const char *dest, int line);
-void cli_errors_free(struct cli *cli);
+/* Free what was kept for --json. */
+void cli_kept_free(struct cli *cli);
 
 /* A --from value: a registered stage's root, or the value itself. */
 const char *cli_stage_root(const struct cli *cli, const char *from);

@@ -141,6 +141,11 @@ static int choose_overlay_source(struct stagecp_ctx *c)
 	return r;
 }
 
+const char *stagecp_workdir(const struct stagecp_ctx *c)
+{
+	return c->workdir;
+}
+
 const char *stagecp_source_description(const struct stagecp_ctx *c)
 {
 	return c->source_desc;

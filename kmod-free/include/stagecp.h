@@ -372,6 +372,13 @@ STAGECP_API int stagecp_drop_capabilities(const struct stagecp_options *o,
 STAGECP_API const char *stagecp_source_description(
 	const struct stagecp_ctx *ctx);
 
+/*
+ * The workdir a relative DEST starts at, inside the destination root: the
+ * one given, or the default stagecp_options.workdir describes.  Valid until
+ * stagecp_free().
+ */
+STAGECP_API const char *stagecp_workdir(const struct stagecp_ctx *ctx);
+
 /* Close the roots and free the context.  NULL is allowed. */
 STAGECP_API void stagecp_free(struct stagecp_ctx *ctx);
 

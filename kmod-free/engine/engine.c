@@ -181,6 +181,7 @@ static int make_new_layer(struct stagecp_ctx *c, const char *path)
 		report(c, path, "create layer", r, false);
 		return r;
 	}
+	c->layer_made = r == 0;
 	fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	r = fd < 0 ? fd : dir_names_read(&names, fd);
 	if (r == 0 && names.n)
@@ -194,6 +195,15 @@ static int make_new_layer(struct stagecp_ctx *c, const char *path)
 	if (fd >= 0)
 		sys_close(fd);
 	return r;
+}
+
+void engine_new_layer_undo(struct stagecp_ctx *c)
+{
+	/* Still empty: nothing was written.  A directory that was there
+	 * before is not ours to remove. */
+	if (c->layer_made && sys_unlinkat(AT_FDCWD, c->to_root,
+					  AT_REMOVEDIR) == 0)
+		c->layer_made = false;
 }
 
 /* The default number of workers: one per online CPU. */

@@ -174,6 +174,7 @@ struct stagecp_ctx {
 	int to_fd;
 	bool layered;			/* the source is src_layers */
 	bool dst_layered;		/* the destination is dst_layers */
+	bool layer_made;		/* --to-layer's directory is ours */
 	struct layers dst_layers;	/* its upper first; to_fd is it */
 	/* Where --chown names are looked up, when not in to_fd. */
 	int acct_fd;
@@ -239,6 +240,11 @@ int report_type_clash(struct stagecp_ctx *c, const char *path,
 /* A text of its own, and the errno (negative) that stands behind it. */
 void report_errmsg(struct stagecp_ctx *c, const char *path, const char *op,
 		   int err, const char *msg, bool warning);
+/*
+ * A copy into a new layer that failed before writing anything: remove the
+ * layer directory stagecp_new() made, so that nothing is left.
+ */
+void engine_new_layer_undo(struct stagecp_ctx *c);
 /* Count a copied entry and tell the entry callback. */
 void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 		enum stagecp_entry_type type, enum stagecp_method method,

@@ -278,4 +278,16 @@ listing >"$T/ws.before"
 usage "exec with a bad --chmod" exec --chmod=999 'COPY file out/'
 cd "$TOP"
 
+# An instruction file that cannot be read: one line, with the reason of
+# the call that failed (a directory is EISDIR, not an I/O error).
+step "1: exec -f with a file that cannot be read"
+run exec -f "$T"
+expect_rc 1 "exec -f DIR"
+[ "$err" = "stagecp: $T: read: is a directory" ] ||
+	fail "exec -f DIR: stderr is \"$err\""
+run exec -f "$T/no-such-file"
+expect_rc 1 "exec -f with a missing file"
+[ "$err" = "stagecp: $T/no-such-file: open: no such file or directory" ] ||
+	fail "exec -f with a missing file: stderr is \"$err\""
+
 echo "ok: exit codes"

@@ -2,8 +2,9 @@
 # Source entries of different types trade places (renameat2
 # RENAME_EXCHANGE) while copies run, for every pair of types: a regular
 # file, another regular file (other inode, mode and data), a FIFO, a
-# symlink to a sentinel outside, a directory, a character device and a
-# socket.  Whatever the walk saw, the open must find it again: an fd of
+# symlink to a sentinel file outside, a symlink to the sentinel directory,
+# a directory, a character device and a socket.  (It took the place of
+# the file/FIFO, file/symlink and directory/symlink swap cases.)  Whatever the walk saw, the open must find it again: an fd of
 # another type (or, for a file, another inode) skips the entry with the
 # "changed during the copy" warning and leaves nothing for it under DEST;
 # a FIFO is never opened blocking.  Each name present in DEST is one of
@@ -34,6 +35,8 @@ for kind, name in zip(args[0::2], args[1::2]):
         os.mkfifo(p, 0o640)
     elif kind == "symlink":
         os.symlink(os.environ["SECRET"], p)
+    elif kind == "dirlink":
+        os.symlink(os.path.dirname(os.environ["SECRET"]), p)
     elif kind == "dir":
         os.mkdir(p, 0o750)
         with open(os.path.join(p, "inner"), "w") as f:
@@ -70,7 +73,7 @@ for n in sorted(os.listdir(d)):
 
 # The copy of each kind, made once without a race.
 declare -A want
-kinds=(file file2 fifo symlink dir chr sock)
+kinds=(file file2 fifo symlink dirlink dir chr sock)
 mkdir "$T/kinds"
 args=()
 for k in "${kinds[@]}"; do

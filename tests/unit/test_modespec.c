@@ -151,7 +151,11 @@ static const struct apply_row symbolic_rows[] = {
 	{ "a+t", 0644, REG, 01644 },
 	{ "u+t", 0644, REG, 01644 },
 	{ "o+t", 0755, DIR, 0755 },	/* sticky means nothing for o */
-	{ "+rt", 0, REG, 01000 },	/* 't' narrows its operation */
+	/* BSD's 't' narrows a clause without who-letters to the sticky
+	 * bit; chmod(1) does not, nor does stagecp (issue 15). */
+	{ "+rt", 0, REG, 01444 },
+	{ "=wxt", 0644, REG, 01333 },
+	{ "-rt", 01777, REG, 0333 },
 	{ "o-t", 01755, DIR, 01755 },
 	{ "a-t", 01755, DIR, 0755 },
 	{ "u=rwx,g=rx,o=", 0, REG, 0750 },

@@ -70,12 +70,19 @@ $(shell mkdir -p build && echo '$(O)' | cmp -s - $(BUILT_STAMP) || \
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL)
 
-$(O)/%.o: %.c $(FLAGS_STAMP)
+# Before the first compile: the build packages are there, or the exact
+# apt-get line that installs them (make deps does, as root).
+DEPS_STAMP := $(O)/.deps-ok
+$(DEPS_STAMP):
+	@scripts/deps.sh --check build
+	@touch $@
+
+$(O)/%.o: %.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(O)/pic/%.o: %.c $(FLAGS_STAMP)
+$(O)/pic/%.o: %.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC [pic] $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<

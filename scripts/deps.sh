@@ -1,9 +1,17 @@
 #!/bin/sh
 # Install the Debian packages stagecp needs to build and test.
-# Usage: scripts/deps.sh [build|test|bench|fuzz|all]   (default: test)
-# As root, missing packages are installed with apt-get; otherwise the exact
-# apt-get line is printed and the script exits 1.
+# Usage: scripts/deps.sh [--check] [build|test|bench|fuzz|all]
+#        (default: test)
+# As root, missing packages are installed with apt-get; otherwise, or with
+# --check (what plain `make` runs before compiling), the exact apt-get line
+# is printed and the script exits 1.
 set -eu
+
+check=0
+if [ "${1:-}" = --check ]; then
+	check=1
+	shift
+fi
 
 build="gcc make pkg-config liburing-dev libcap-dev"
 test="$build libcmocka-dev btrfs-progs xfsprogs e2fsprogs attr libcap2-bin \
@@ -22,6 +30,12 @@ all) want="$bench $fuzz" ;;
 *) echo "usage: $0 [build|test|bench|fuzz|all]" >&2; exit 2 ;;
 esac
 
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "scripts/deps.sh: no dpkg-query (not Debian?): packages not checked" >&2
+	[ "$check" = 1 ] && exit 0
+	exit 1
+fi
+
 missing=""
 for p in $want; do
 	case " $missing " in *" $p "*) continue ;; esac
@@ -34,9 +48,11 @@ done
 
 [ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
+if [ "$check" = 1 ] || [ "$(id -u)" -ne 0 ]; then
 	echo "stagecp: missing Debian packages; install them with:" >&2
 	echo "  apt-get install -y$missing" >&2
+	[ "$check" = 0 ] ||
+		echo "(or run: make deps; as root it installs them)" >&2
 	exit 1
 fi
 

@@ -24,34 +24,12 @@ import os
 import stat
 import sys
 
+# No __pycache__ left in the source tree.
+sys.dont_write_bytecode = True
+from treelib import next_data, type_name, walk
+
 IGNORED_XATTRS = {"security.selinux"}
 CHUNK = 1 << 20
-
-
-def type_name(mode):
-    for test, name in ((stat.S_ISREG, "file"), (stat.S_ISDIR, "dir"),
-                       (stat.S_ISLNK, "symlink"), (stat.S_ISFIFO, "fifo"),
-                       (stat.S_ISCHR, "chr"), (stat.S_ISBLK, "blk"),
-                       (stat.S_ISSOCK, "sock")):
-        if test(mode):
-            return name
-    return "unknown"
-
-
-def walk(top):
-    """Relative paths of every entry under top ("." is top), sorted."""
-    out = ["."]
-
-    def rec(rel):
-        path = os.path.join(top, rel)
-        for name in sorted(os.listdir(path)):
-            sub = os.path.normpath(os.path.join(rel, name))
-            out.append(sub)
-            if stat.S_ISDIR(os.lstat(os.path.join(top, sub)).st_mode):
-                rec(sub)
-
-    rec(".")
-    return out
 
 
 def xattrs(path):
@@ -72,16 +50,6 @@ def show(value):
             text = text[:60] + "..."
         return repr(text)
     return str(value)
-
-
-def next_data(fd, offset, size):
-    """First data byte at or after offset; size if only holes follow."""
-    try:
-        return os.lseek(fd, offset, os.SEEK_DATA)
-    except OSError as e:
-        if e.errno == errno.ENXIO:
-            return size
-        raise
 
 
 def sha256(path):

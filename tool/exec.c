@@ -4,10 +4,14 @@
  * flags written on its line, over the roots and options of the command
  * line.  The first failure stops the run and names its line.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exec.h"
 
@@ -16,43 +20,59 @@
 /* Instruction files are small: a cap keeps a wrong file from hurting. */
 #define EXEC_MAX_TEXT (64u << 20)
 
-static int read_text(const char *file, char **text)
+/* Report a failure to read an instruction file, in our lower case. */
+static void text_error(const char *file, const char *op, int r)
 {
-	FILE *f = strcmp(file, "-") ? fopen(file, "re") : stdin;
+	const char *s = strerror(-r);
+
+	fprintf(stderr, "stagecp: %s: %s: %c%s\n", file, op,
+		tolower((unsigned char)s[0]), s + 1);
+}
+
+/* Read FILE ("-": stdin) whole; a failure is reported when report. */
+static int read_text(const char *file, char **text, bool report)
+{
+	/* open(2) and read(2): each error is taken from errno right after
+	 * the call that set it (stdio would hide a read error as EIO). */
+	int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC)
+				   : STDIN_FILENO;
 	size_t len = 0, cap = 0;
 	char *buf = NULL;
-	int r = 0;
+	int r = fd < 0 ? -errno : 0;
 
-	if (!f) {
-		r = -errno;
-		fprintf(stderr, "stagecp: %s: open: %s\n", file, strerror(-r));
+	if (r < 0) {
+		if (report)
+			text_error(file, "open", r);
 		return r;
 	}
 	for (;;) {
-		size_t n;
+		ssize_t n;
 
 		if (cap - len < 4096) {
 			char *nb = cap < EXEC_MAX_TEXT ? realloc(buf, cap + 65536)
 						       : NULL;
 
 			if (!nb) {
-				r = -EFBIG;
+				r = cap < EXEC_MAX_TEXT ? -ENOMEM : -EFBIG;
 				break;
 			}
 			buf = nb;
 			cap += 65536;
 		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = -errno;
+		if (n <= 0)
 			break;
+		len += (size_t)n;
 	}
-	if (r == 0 && ferror(f))
-		r = -EIO;
-	if (f != stdin)
-		fclose(f);
+	if (fd != STDIN_FILENO)
+		close(fd);
 	if (r < 0) {
-		fprintf(stderr, "stagecp: %s: read: %s\n", file, strerror(-r));
+		if (report)
+			text_error(file, "read", r);
 		free(buf);
 		return r;
 	}
@@ -165,7 +185,8 @@ int cli_exec_check_caps(struct cli *cli, const char *file,
 	char *text = NULL;
 	int r = 0;
 
-	if (file && strcmp(file, "-") && read_text(file, &text) == 0) {
+	/* A file that cannot be read is reported when it is run. */
+	if (file && strcmp(file, "-") && read_text(file, &text, false) == 0) {
 		r = check_text(cli, text, msg, msglen);
 		free(text);
 	}
@@ -214,7 +235,7 @@ int cli_exec(struct cli *cli, const char *file, const char *const *lines,
 	}
 	/* The file first, then the arguments, as the synopsis reads. */
 	if (file) {
-		r = read_text(file, &text);
+		r = read_text(file, &text, true);
 		if (r < 0)
 			return r == -ENOMEM ? r : -EIO;
 		r = run_text(cli, file, text);

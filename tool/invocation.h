@@ -26,6 +26,14 @@ struct kept_error {
 	char reason[128];	/* strerror(err), in lower case */
 };
 
+/* One entry of a --dry-run plan (or a -v line), kept for --json. */
+struct kept_entry {
+	const char *action;	/* NULL for a -v line */
+	const char *label;	/* the type, or the data mover of a file */
+	char *src;
+	char *dst;
+};
+
 struct cli {
 	struct stagecp_options opt;
 	const char **excludes;
@@ -42,6 +50,8 @@ struct cli {
 	int progress;		/* -1 auto, 0 off, 1 on */
 	struct kept_error *errors;
 	size_t nerrors;
+	struct kept_entry *entries;
+	size_t nentries;
 	bool progress_shown;	/* a progress line is on the terminal */
 };
 

@@ -59,8 +59,20 @@ static void keep_error(struct cli *cli, const struct stagecp_error *e)
 	cli->nerrors++;
 }
 
-void cli_errors_free(struct cli *cli)
+static void kept_entries_free(struct cli *cli)
 {
+	for (size_t i = 0; i < cli->nentries; i++) {
+		free(cli->entries[i].src);
+		free(cli->entries[i].dst);
+	}
+	free(cli->entries);
+	cli->entries = NULL;
+	cli->nentries = 0;
+}
+
+void cli_kept_free(struct cli *cli)
+{
+	kept_entries_free(cli);
 	for (size_t i = 0; i < cli->nerrors; i++) {
 		free(cli->errors[i].path);
 		free(cli->errors[i].op);
@@ -112,14 +124,44 @@ static const char *entry_label(const struct stagecp_entry *e)
 	return stagecp_entry_type_name(e->type);
 }
 
+/* With --json, stdout holds the JSON document alone: entries go in it. */
+static void keep_entry(struct cli *cli, const struct stagecp_entry *e,
+		       const char *action)
+{
+	struct kept_entry *v = realloc(cli->entries, (cli->nentries + 1) *
+						     sizeof(*v));
+
+	if (!v)
+		return;
+	cli->entries = v;
+	v[cli->nentries++] = (struct kept_entry){
+		.action = action,
+		.label = entry_label(e),
+		.src = strdup(e->src),
+		.dst = strdup(e->dst),
+	};
+}
+
 void cli_on_dry_entry(void *arg, const struct stagecp_entry *e)
 {
+	struct cli *cli = arg;
+
+	if (cli->json) {
+		keep_entry(cli, e, stagecp_action_name(e->action));
+		return;
+	}
 	printf("%s ", stagecp_action_name(e->action));
 	cli_on_entry(arg, e);
 }
 
 void cli_on_entry(void *arg, const struct stagecp_entry *e)
 {
+	struct cli *cli = arg;
+
+	if (cli->json) {
+		keep_entry(cli, e, NULL);
+		return;
+	}
 	printf("%s ", entry_label(e));
 	cli_put_path(stdout, e->src);
 	fputs(" -> ", stdout);
@@ -214,15 +256,16 @@ static const char *strategy_name(enum stagecp_strategy s)
 }
 
 static void json_options(struct json *j, const struct cli *cli,
-			 const char *const *srcs, size_t nsrcs,
-			 const char *dest)
+			 struct stagecp_ctx *ctx, const char *const *srcs,
+			 size_t nsrcs, const char *dest)
 {
 	const struct stagecp_options *o = &cli->opt;
 
 	json_key_object(j, "options");
 	json_str(j, "from", o->from_root ? o->from_root : ".");
 	json_str(j, "to", o->to_root ? o->to_root : "/");
-	json_str(j, "workdir", o->workdir);
+	/* The one used: a defaulted workdir is known to the context. */
+	json_str(j, "workdir", ctx ? stagecp_workdir(ctx) : o->workdir);
 	json_key_array(j, "sources");
 	for (size_t i = 0; i < nsrcs; i++)
 		json_str_elem(j, srcs[i]);
@@ -261,7 +304,7 @@ static void json_pairs(struct json *j, struct stagecp_ctx *ctx)
 	json_close_array(j);
 }
 
-void cli_print_json(const struct cli *cli, struct stagecp_ctx *ctx,
+void cli_print_json(struct cli *cli, struct stagecp_ctx *ctx,
 		    const struct stagecp_stats *st, const char *const *srcs,
 		    size_t nsrcs, const char *dest, int line)
 {
@@ -272,7 +315,7 @@ void cli_print_json(const struct cli *cli, struct stagecp_ctx *ctx,
 	json_str(&j, "version", STAGECP_VERSION);
 	if (line > 0)
 		json_u64(&j, "line", (uint64_t)line);
-	json_options(&j, cli, srcs, nsrcs, dest);
+	json_options(&j, cli, ctx, srcs, nsrcs, dest);
 	json_key_object(&j, "entries");
 	for (int i = 0; i < STAGECP_ENTRY_TYPE_COUNT; i++)
 		json_u64(&j, stagecp_entry_type_name(i), st->entries[i]);
@@ -309,6 +352,23 @@ void cli_print_json(const struct cli *cli, struct stagecp_ctx *ctx,
 	json_double(&j, "elapsed_s", secs);
 	json_double(&j, "entries_per_s",
 		    per_second((double)total_entries(st), st->elapsed_ns));
+	/* --dry-run: the plan; -v: the entries copied. */
+	if (cli->opt.flags & STAGECP_F_DRY_RUN || cli->verbose) {
+		json_key_array(&j, cli->opt.flags & STAGECP_F_DRY_RUN ?
+				   "plan" : "copied");
+		for (size_t i = 0; i < cli->nentries; i++) {
+			const struct kept_entry *e = &cli->entries[i];
+
+			json_object_in_array(&j);
+			if (e->action)
+				json_str(&j, "action", e->action);
+			json_str(&j, "type", e->label);
+			json_str(&j, "source", e->src);
+			json_str(&j, "dest", e->dst);
+			json_close_object(&j);
+		}
+		json_close_array(&j);
+	}
 	json_key_array(&j, "errors");
 	for (size_t i = 0; i < cli->nerrors; i++) {
 		struct kept_error *e = &cli->errors[i];
@@ -323,4 +383,6 @@ void cli_print_json(const struct cli *cli, struct stagecp_ctx *ctx,
 	json_close_array(&j);
 	json_u64(&j, "warnings", st->warnings);
 	json_end(&j);
+	/* The next instruction's document has its own entries. */
+	kept_entries_free(cli);
 }

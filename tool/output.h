@@ -21,10 +21,11 @@ void cli_progress_clear(struct cli *cli);
 
 /* The summary of --stats, and the object of --json. */
 void cli_print_stats(struct stagecp_ctx *ctx, const struct stagecp_stats *st);
-void cli_print_json(const struct cli *cli, struct stagecp_ctx *ctx,
+void cli_print_json(struct cli *cli, struct stagecp_ctx *ctx,
 		    const struct stagecp_stats *st, const char *const *srcs,
 		    size_t nsrcs, const char *dest, int line);
-void cli_errors_free(struct cli *cli);
+/* Free what was kept for --json. */
+void cli_kept_free(struct cli *cli);
 
 /* Show a path with control characters escaped. */
 void cli_put_path(FILE *f, const char *p);

@@ -445,7 +445,7 @@ static void cli_free(struct cli *cli)
 		free(cli->stages[i].name);
 	free(cli->stages);
 	free(cli->excludes);
-	cli_errors_free(cli);
+	cli_kept_free(cli);
 }
 
 /*

@@ -723,6 +723,8 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 		r = plan_build(c, srcs, nsrcs, &plan);
 	if (r == 0)
 		r = check_many_sources(c, &plan, dabs, dest_is_dir);
+	if (r < 0)
+		engine_new_layer_undo(c);
 	for (size_t i = 0; r == 0 && i < plan.n && !engine_cancelled(c); i++)
 		copy_item(c, &plan.v[i], dabs, dest_is_dir);
 	if (r == 0 && !engine_cancelled(c))

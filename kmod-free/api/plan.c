@@ -103,8 +103,24 @@ static int report_not_found(struct stagecp_ctx *c, const char *path, int r)
 		report(&c->rep, path, "resolve source", r, false);
 		return r;
 	}
-	snprintf(msg, sizeof(msg), "\"%s\": not found%s", path,
-		 unmounted_hint(c));
+	/* Sources resolve inside the source root, as COPY's do, also for
+	 * a shell user's /abs/path: say which root that was. */
+	if (c->layered) {
+		snprintf(msg, sizeof(msg), "\"%s\": not found in the source "
+			 "layers (--from-layers)", path);
+	} else if (c->from_root) {
+		snprintf(msg, sizeof(msg), "\"%s\": not found in the source "
+			 "root %s (--from)%s", path, c->from_root,
+			 unmounted_hint(c));
+	} else {
+		char *cwd = NULL;
+
+		sys_getcwd(&cwd);
+		snprintf(msg, sizeof(msg), "\"%s\": not found in the source "
+			 "root %s (the current directory; use --from=ROOT)",
+			 path, cwd ? cwd : ".");
+		free(cwd);
+	}
 	report_errmsg(&c->rep, path, "copy", -ENOENT, msg, false);
 	return -ENOENT;
 }

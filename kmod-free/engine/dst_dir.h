@@ -11,6 +11,12 @@
 struct stagecp_ctx;
 struct layer_dir;
 
+/*
+ * --atomic stages a file as PREFIX<pid>.<n> where it cannot write it
+ * unnamed (O_TMPFILE); dst_dir_init() removes the ones killed runs left.
+ */
+#define STAGED_PREFIX ".stagecp-tmp."
+
 struct dst_dir {
 	int fd;
 	dev_t dev;
@@ -20,7 +26,10 @@ struct dst_dir {
 	const struct layer_dir *merged;
 };
 
-/* Fill in dev and child_gid of a destination directory from its fd. */
+/*
+ * Fill in dev and child_gid of a destination directory from its fd; with
+ * --atomic, remove the staged files killed runs left in it.
+ */
 int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
 		 const char *path);
 

@@ -35,14 +35,28 @@ static int dup_opt(const char *in, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
-static int open_root(struct stagecp_ctx *c, const char *path, int *fd)
+/*
+ * Open a root; which is what it is to the user ("the destination root
+ * (--to)").  A root is never created: one that is missing says so.
+ */
+static int open_root(struct stagecp_ctx *c, const char *path,
+		     const char *which, int *fd)
 {
+	char op[96], msg[128];
+
 	*fd = resolve_open_root(path);
-	if (*fd < 0) {
-		report(&c->rep, path, "open root", *fd, false);
-		return *fd;
+	if (*fd >= 0)
+		return 0;
+	snprintf(op, sizeof(op), "open %s", which);
+	if (*fd == -ENOENT || *fd == -ENOTDIR) {
+		snprintf(msg, sizeof(msg), "%s; a stage root must be an "
+			 "existing directory", *fd == -ENOENT ?
+			 "no such directory" : "not a directory");
+		report_errmsg(&c->rep, path, op, *fd, msg, false);
+	} else {
+		report(&c->rep, path, op, *fd, false);
 	}
-	return 0;
+	return *fd;
 }
 
 /*
@@ -127,6 +141,11 @@ static int choose_overlay_source(struct stagecp_ctx *c)
 	return r;
 }
 
+const char *stagecp_workdir(const struct stagecp_ctx *c)
+{
+	return c->workdir;
+}
+
 const char *stagecp_source_description(const struct stagecp_ctx *c)
 {
 	return c->source_desc;
@@ -143,7 +162,8 @@ static int open_accounts_root(struct stagecp_ctx *c,
 		return layers_open(&c->res, &c->acct_layers, o->base_layers,
 				   o->nbase_layers, o->userxattr);
 	if (o->base_root)
-		return open_root(c, o->base_root, &c->acct_fd);
+		return open_root(c, o->base_root, "the base root (--base)",
+				 &c->acct_fd);
 	c->acct_none = o->flags & STAGECP_F_NEW_LAYER;
 	return 0;
 }
@@ -161,6 +181,7 @@ static int make_new_layer(struct stagecp_ctx *c, const char *path)
 		report(&c->rep, path, "create layer", r, false);
 		return r;
 	}
+	c->layer_made = r == 0;
 	fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	r = fd < 0 ? fd : dir_names_read(&names, fd);
 	if (r == 0 && names.n)
@@ -174,6 +195,15 @@ static int make_new_layer(struct stagecp_ctx *c, const char *path)
 	if (fd >= 0)
 		sys_close(fd);
 	return r;
+}
+
+void engine_new_layer_undo(struct stagecp_ctx *c)
+{
+	/* Still empty: nothing was written.  A directory that was there
+	 * before is not ours to remove. */
+	if (c->layer_made && sys_unlinkat(AT_FDCWD, c->to_root,
+					  AT_REMOVEDIR) == 0)
+		c->layer_made = false;
 }
 
 /* The default number of workers: one per online CPU. */
@@ -272,9 +302,13 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 				o->nfrom_layers, o->userxattr);
 		/* from_fd stays the top layer: paths are checked there. */
 		if (r == 0)
-			r = open_root(c, o->from_layers[0], &c->from_fd);
+			r = open_root(c, o->from_layers[0],
+				      "the top source layer (--from-layers)",
+				      &c->from_fd);
 	} else {
 		r = open_root(c, c->from_root ? c->from_root : ".",
+			      c->from_root ? "the source root (--from)" :
+			      "the source root (the current directory)",
 			      &c->from_fd);
 	}
 	if (r == 0 && (o->flags & STAGECP_F_NEW_LAYER))
@@ -284,7 +318,9 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 		r = layers_open(&c->res, &c->dst_layers, o->to_layers,
 				o->nto_layers, o->userxattr);
 		if (r == 0)
-			r = open_root(c, o->to_layers[0], &c->to_fd);
+			r = open_root(c, o->to_layers[0],
+				      "the upper layer (--to-layers)",
+				      &c->to_fd);
 		if (r == 0 && ovl_upper_in_use(c->to_fd)) {
 			report_errmsg(&c->rep, o->to_layers[0], "open layers", -EBUSY,
 				      "a mounted overlay uses this upper "
@@ -293,7 +329,9 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 			r = -EBUSY;
 		}
 	} else if (r == 0) {
-		r = open_root(c, c->to_root ? c->to_root : "/", &c->to_fd);
+		r = open_root(c, c->to_root ? c->to_root : "/",
+			      c->to_root ? "the destination root (--to)" :
+			      "the destination root", &c->to_fd);
 	}
 	/* Without an identity there is nothing to check: no error. */
 	if (r == 0 && c->from_root && !o->nfrom_layers)

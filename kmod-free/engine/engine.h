@@ -112,6 +112,7 @@ struct stagecp_ctx {
 	struct stage_root_id to_id;
 	bool layered;			/* the source is src_layers */
 	bool dst_layered;		/* the destination is dst_layers */
+	bool layer_made;		/* --to-layer's directory is ours */
 	struct layers dst_layers;	/* its upper first; to_fd is it */
 	/* Where --chown names are looked up, when not in to_fd. */
 	int acct_fd;
@@ -162,6 +163,11 @@ struct stagecp_ctx {
 	uint64_t elapsed_base;		/* elapsed_ns before it */
 };
 
+/*
+ * A copy into a new layer that failed before writing anything: remove the
+ * layer directory stagecp_new() made, so that nothing is left.
+ */
+void engine_new_layer_undo(struct stagecp_ctx *c);
 /* Count a copied entry and tell the entry callback. */
 void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 		enum stagecp_entry_type type, enum stagecp_method method,

@@ -204,7 +204,7 @@ struct staged_file {
 
 static void staged_name(struct stagecp_ctx *c, struct staged_file *f)
 {
-	snprintf(f->tmp, sizeof(f->tmp), ".stagecp-tmp.%d.%u", c->pid,
+	snprintf(f->tmp, sizeof(f->tmp), STAGED_PREFIX "%d.%u", c->pid,
 		 __atomic_fetch_add(&c->tmp_counter, 1, __ATOMIC_RELAXED));
 }
 
@@ -356,6 +356,12 @@ static int copy_symlink(struct worker *w, struct src_ent *s,
 	/* A target that fills the buffer may have been cut short. */
 	if (n >= (ssize_t)sizeof(target))
 		n = -ENAMETOOLONG;
+	if (n == -EINVAL) {
+		/* Not a symlink any more: replaced since the walk's lstat. */
+		report(&c->rep, s->path, "changed during the copy, skipped",
+		       -ESTALE, true);
+		return 0;
+	}
 	if (n < 0) {
 		report(&c->rep, s->path, "read symlink", (int)n, false);
 		return (int)n;

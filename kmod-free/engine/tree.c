@@ -176,8 +176,12 @@ static int src_ent_open(struct stagecp_ctx *c, const struct dir_task *t,
 		fstated = URING_NOT_RUN;
 	}
 	r = src_ent_stat(fstated, stx, &st, s->fd, "", AT_EMPTY_PATH);
+	/* Replaced between readdir (or the lstat) and the open. */
 	if (r == 0 && !S_ISREG(st.st_mode))
-		r = -ESTALE;	/* replaced between readdir and open */
+		r = -ESTALE;
+	if (r == 0 && type != DT_REG && (st.st_ino != s->st.st_ino ||
+					 st.st_dev != s->st.st_dev))
+		r = -ESTALE;
 	if (r < 0) {
 		sys_close(s->fd);
 		s->fd = -1;
@@ -188,11 +192,17 @@ static int src_ent_open(struct stagecp_ctx *c, const struct dir_task *t,
 	return 0;
 }
 
-/* An entry that is gone, replaced or behind a mount is skipped, not an
- * error; returns 0 for those after the warning, else r. */
+/*
+ * An entry that is gone, replaced or behind a mount is skipped, not an
+ * error; returns 0 for those after the warning, else r.  An open that
+ * finds a symlink (ELOOP: O_NOFOLLOW, RESOLVE_NO_SYMLINKS), a non-directory
+ * (ENOTDIR: O_DIRECTORY) or a socket (ENXIO) where the walk saw another
+ * type met an entry swapped in since.
+ */
 static int skip_changed(struct stagecp_ctx *c, const char *path, int r)
 {
-	if (r == -ENOENT || r == -ESTALE) {
+	if (r == -ENOENT || r == -ESTALE || r == -ELOOP || r == -ENOTDIR ||
+	    r == -ENXIO) {
 		/* Gone or replaced since readdir: skip it, never follow. */
 		report(&c->rep, path, "changed during the copy, skipped", r, true);
 		return 0;
@@ -663,7 +673,9 @@ static void window_check_sources(struct tree_run *run, struct dir_task *t,
 				 win->looked[i], win->fstated[i],
 				 &win->stx[i], &a->s);
 		if (r < 0) {
+			/* Skipped or failed: nothing of it is made. */
 			r = skip_changed(c, spath->s, r);
+			a->kind = AHEAD_SKIP;
 		} else if (S_ISDIR(a->s.st.st_mode)) {
 			/* A directory swapped in since readdir: not followed. */
 			r = skip_changed(c, spath->s, -ESTALE);

@@ -464,6 +464,13 @@ STAGECP_API void stagecp_set_owner_fn(struct stagecp_ctx *ctx,
 STAGECP_API int stagecp_set_includes(struct stagecp_ctx *ctx,
 				     const char *const *patterns, size_t n);
 
+/*
+ * The workdir a relative DEST starts at, inside the destination root: the
+ * one given, or the default stagecp_options.workdir describes.  Valid until
+ * stagecp_free().
+ */
+STAGECP_API const char *stagecp_workdir(const struct stagecp_ctx *ctx);
+
 /* Close the roots and free the context.  NULL is allowed. */
 STAGECP_API void stagecp_free(struct stagecp_ctx *ctx);
 

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -163,6 +164,11 @@ int sys_linkat(int odirfd, const char *oname, int ndirfd, const char *nname,
 int sys_unlinkat(int dirfd, const char *name, int flags)
 {
 	RET(unlinkat(dirfd, name, flags));
+}
+
+int sys_kill(pid_t pid, int sig)
+{
+	RET(kill(pid, sig));
 }
 
 int sys_renameat2(int odirfd, const char *oname, int ndirfd,

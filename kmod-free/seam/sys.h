@@ -51,6 +51,7 @@ ssize_t sys_readlinkat(int dirfd, const char *name, char *buf, size_t len);
 int sys_linkat(int odirfd, const char *oname, int ndirfd, const char *nname,
 	       int flags);
 int sys_unlinkat(int dirfd, const char *name, int flags);
+int sys_kill(pid_t pid, int sig);
 int sys_renameat2(int odirfd, const char *oname, int ndirfd,
 		  const char *nname, unsigned int flags);
 int sys_fchown(int fd, uid_t uid, gid_t gid);

@@ -3,10 +3,11 @@
  * COPY --chmod parsing and application (see modespec.h).
  *
  * A symbolic mode becomes a list of bit commands, as in BSD setmode(3):
- * set bits, clear bits, set execute bits if the entry was executable or a
- * directory ('X'), or copy one class's rwx bits over others ("u=g").  The
- * list is applied in order to the source mode; 'X' looks at the mode as it
- * was before any command ran, like BSD getmode().
+ * set bits, clear bits, set ('X') or clear ('x') execute bits if the entry
+ * was executable or a directory, or copy one class's rwx bits over others
+ * ("u=g").  The list is applied in order to the source mode; 'X' and 'x'
+ * look at the mode as it was before any command ran, like BSD getmode().
+ * "=X" is a clear then an 'X', "-X" an 'x', as chmod(1) has them.
  */
 #include "semantics/modespec.h"
 
@@ -39,7 +40,7 @@ enum {
 };
 
 struct modespec_cmd {
-	char op;		/* '+', '-', 'X', or the source class u/g/o */
+	char op;		/* '+', '-', 'X', 'x', or the class u/g/o */
 	uint8_t copy;		/* COPY_* for u/g/o */
 	uint16_t bits;
 };
@@ -66,6 +67,7 @@ static void add_cmd(struct modespec *spec, char op, uint16_t who,
 	case '+':
 	case '-':
 	case 'X':
+	case 'x':
 		c->op = op;
 		c->bits = (who ? who : UMASK_KEEP) & arg;
 		break;
@@ -92,6 +94,12 @@ static void add_cmd(struct modespec *spec, char op, uint16_t who,
 		break;
 	}
 	spec->ncmds++;
+}
+
+/* The command of an 'X': '-' clears where '+' and '=' set. */
+static char x_cmd(char op)
+{
+	return op == '-' ? 'x' : 'X';
 }
 
 /* dchapes-mode's ParseWithUmask(s, 0) for a value not starting with a digit. */
@@ -141,16 +149,20 @@ next_op:
 					perm |= BITS_X;
 					continue;
 				case 'X':
-					if (op == '+')
-						perm_x = BITS_X;
+					perm_x = BITS_X;
 					continue;
 				case 's':
 					if (special)
 						perm |= BIT_SUID | BIT_SGID;
 					continue;
 				case 't':
+					/* BSD narrows a clause without
+					 * who-letters to the sticky bit here
+					 * ("=wxt" sets t alone); chmod(1)
+					 * does not, nor does stagecp. */
 					if (special) {
-						who |= BIT_STICKY;
+						if (who)
+							who |= BIT_STICKY;
 						perm |= BIT_STICKY;
 					}
 					continue;
@@ -165,7 +177,8 @@ next_op:
 					if (op == '=')
 						equal_done = true;
 					if (perm_x) {
-						add_cmd(spec, 'X', who, perm_x);
+						add_cmd(spec, x_cmd(op), who,
+							perm_x);
 						perm_x = 0;
 					}
 					add_cmd(spec, *s, who, (uint8_t)op);
@@ -179,7 +192,7 @@ next_op:
 					add_cmd(spec, op, who, perm);
 				}
 				if (perm_x)
-					add_cmd(spec, 'X', who, perm_x);
+					add_cmd(spec, x_cmd(op), who, perm_x);
 				break;
 			}
 		}
@@ -302,6 +315,10 @@ static mode_t apply_symbolic(const struct modespec *spec, mode_t srcmode,
 		case 'X':
 			if ((old & BITS_X) || is_dir)
 				mode |= c->bits;
+			break;
+		case 'x':
+			if ((old & BITS_X) || is_dir)
+				mode &= ~c->bits;
 			break;
 		}
 	}

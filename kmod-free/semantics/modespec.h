@@ -12,12 +12,17 @@
  *	clause[,clause...]   clause = [ugoa]*  then one or more of
  *	                     [-+=] followed by [rwxXst]* or by one of [ugo]
  *
- * "+x" is "a+x".  'X' (with '+' only) adds execute when the entry is a
- * directory or already has an execute bit.  's' is ignored when only 'o' is
- * named; 't' likewise, and 't' restricts the rest of its operation to the
- * sticky bit.  "=" with no perms clears the named bits (not the sticky bit
- * unless 't' is named).  "u=g" copies the group bits to the user; several
- * ops may follow one another ("go=u-w").
+ * "+x" is "a+x".  'X' stands for 'x' where the entry is a directory or
+ * had an execute bit before the --chmod: "+X" and "=X" set it there, "-X"
+ * clears it there, as chmod(1) does (dchapes-mode drops 'X' after '=' and
+ * '-': stagecp decision, issue 15).  's' is ignored when only 'o' is
+ * named; 't' likewise, and with u or g named 't' adds the sticky bit to
+ * them.  Without who-letters 't' joins the other bits as in chmod(1)
+ * ("=wxt" is 01333; BSD would set the sticky bit alone: stagecp decision).
+ * "=" with no perms clears the named bits (not the sticky bit unless 't'
+ * is named).  "u=g" copies the group bits to the user; several ops may
+ * follow one another ("go=u-w").  tests/chmod/oracle.py holds these
+ * against coreutils chmod(1) and names where BuildKit's rule departs.
  */
 #ifndef STAGECP_MODESPEC_H
 #define STAGECP_MODESPEC_H

@@ -93,8 +93,12 @@ bool owner_needs_group(const struct owner_spec *spec)
 	return spec->has_group && spec->group.name != NULL;
 }
 
-/* Find name in a passwd stream: 1 found, 0 not there, or -errno. */
-static int find_user(FILE *f, const char *name, uid_t *uid, gid_t *gid)
+/*
+ * Find name in a passwd stream (group false: ids are the uid and the
+ * primary gid) or a group stream (ids are the gid twice): 1 found, 0 not
+ * there, or -errno.
+ */
+static int find_entry(FILE *f, bool group, const char *name, uint32_t ids[2])
 {
 	size_t len = 1024;
 	char *buf = NULL;
@@ -102,7 +106,12 @@ static int find_user(FILE *f, const char *name, uid_t *uid, gid_t *gid)
 
 	rewind(f);
 	for (;;) {
-		struct passwd pw, *res;
+		union {
+			struct passwd pw;
+			struct group gr;
+		} e;
+		struct passwd *pw_res;
+		struct group *gr_res;
 		char *nbuf;
 
 		if (!buf) {
@@ -110,7 +119,8 @@ static int find_user(FILE *f, const char *name, uid_t *uid, gid_t *gid)
 			if (!buf)
 				return -ENOMEM;
 		}
-		r = fgetpwent_r(f, &pw, buf, len, &res);
+		r = group ? fgetgrent_r(f, &e.gr, buf, len, &gr_res)
+			  : fgetpwent_r(f, &e.pw, buf, len, &pw_res);
 		if (r == ERANGE && len < ENTRY_BUF_MAX) {
 			/* libc rewound to the line: read it again, bigger. */
 			len *= 2;
@@ -130,9 +140,9 @@ static int find_user(FILE *f, const char *name, uid_t *uid, gid_t *gid)
 			r = -r;
 			break;
 		}
-		if (!strcmp(pw.pw_name, name)) {
-			*uid = pw.pw_uid;
-			*gid = pw.pw_gid;
+		if (!strcmp(group ? e.gr.gr_name : e.pw.pw_name, name)) {
+			ids[0] = group ? e.gr.gr_gid : e.pw.pw_uid;
+			ids[1] = group ? e.gr.gr_gid : e.pw.pw_gid;
 			r = 1;
 			break;
 		}
@@ -141,61 +151,28 @@ static int find_user(FILE *f, const char *name, uid_t *uid, gid_t *gid)
 	return r;
 }
 
-/* Find name in a group stream: 1 found, 0 not there, or -errno. */
-static int find_group(FILE *f, const char *name, gid_t *gid)
+/* Look name up in f (the file at path, NULL when missing): 0 or -errno,
+ * with the text in errbuf. */
+static int lookup(FILE *f, bool group, const char *name, uint32_t ids[2],
+		  char *errbuf, size_t errlen)
 {
-	size_t len = 1024;
-	char *buf = NULL;
+	const char *kind = group ? "group" : "user";
+	const char *path = group ? GROUP_PATH : PASSWD_PATH;
 	int r;
 
-	rewind(f);
-	for (;;) {
-		struct group gr, *res;
-		char *nbuf;
-
-		if (!buf) {
-			buf = malloc(len);
-			if (!buf)
-				return -ENOMEM;
-		}
-		r = fgetgrent_r(f, &gr, buf, len, &res);
-		if (r == ERANGE && len < ENTRY_BUF_MAX) {
-			len *= 2;
-			nbuf = realloc(buf, len);
-			if (!nbuf) {
-				r = -ENOMEM;
-				break;
-			}
-			buf = nbuf;
-			continue;
-		}
-		if (r == ENOENT) {
-			r = 0;
-			break;
-		}
-		if (r) {
-			r = -r;
-			break;
-		}
-		if (!strcmp(gr.gr_name, name)) {
-			*gid = gr.gr_gid;
-			r = 1;
-			break;
-		}
+	if (!f) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "cannot look up %s \"%s\": "
+				 "%s is missing", kind, name, path);
+		return -ENOENT;
 	}
-	free(buf);
-	return r;
-}
-
-static int lookup_failed(int r, const char *kind, const char *name,
-			 const char *path, char *errbuf, size_t errlen)
-{
-	if (!errbuf || !errlen)
-		return r ? r : -EINVAL;
-	if (r == 0)
+	r = find_entry(f, group, name, ids);
+	if (r > 0)
+		return 0;
+	if (errbuf && errlen && r == 0)
 		snprintf(errbuf, errlen, "unknown %s \"%s\" in %s", kind, name,
 			 path);
-	else
+	else if (errbuf && errlen)
 		snprintf(errbuf, errlen, "reading %s: %s", path, strerror(-r));
 	return r ? r : -EINVAL;
 }
@@ -203,43 +180,25 @@ static int lookup_failed(int r, const char *kind, const char *name,
 int owner_resolve(const struct owner_spec *spec, FILE *passwd, FILE *group,
 		  uid_t *uid, gid_t *gid, char *errbuf, size_t errlen)
 {
-	uid_t u = 0;
-	gid_t g = 0;
+	/* A numeric user alone also names the group. */
+	uint32_t user[2] = { spec->user.id, spec->user.id }, grp[2];
 	int r;
 
 	if (spec->user.name) {
-		if (!passwd) {
-			if (errbuf && errlen)
-				snprintf(errbuf, errlen, "cannot look up user "
-					 "\"%s\": %s is missing",
-					 spec->user.name, PASSWD_PATH);
-			return -ENOENT;
-		}
-		r = find_user(passwd, spec->user.name, &u, &g);
-		if (r <= 0)
-			return lookup_failed(r, "user", spec->user.name,
-					     PASSWD_PATH, errbuf, errlen);
-	} else {
-		/* A numeric user alone also names the group. */
-		u = spec->user.id;
-		g = spec->user.id;
+		r = lookup(passwd, false, spec->user.name, user, errbuf,
+			   errlen);
+		if (r < 0)
+			return r;
 	}
 	if (spec->has_group && spec->group.name) {
-		if (!group) {
-			if (errbuf && errlen)
-				snprintf(errbuf, errlen, "cannot look up group "
-					 "\"%s\": %s is missing",
-					 spec->group.name, GROUP_PATH);
-			return -ENOENT;
-		}
-		r = find_group(group, spec->group.name, &g);
-		if (r <= 0)
-			return lookup_failed(r, "group", spec->group.name,
-					     GROUP_PATH, errbuf, errlen);
+		r = lookup(group, true, spec->group.name, grp, errbuf, errlen);
+		if (r < 0)
+			return r;
+		user[1] = grp[0];
 	} else if (spec->has_group) {
-		g = spec->group.id;
+		user[1] = spec->group.id;
 	}
-	*uid = u;
-	*gid = g;
+	*uid = user[0];
+	*gid = user[1];
 	return 0;
 }

@@ -22,6 +22,12 @@ import subprocess
 import sys
 import tempfile
 
+# tests/treelib.py, and no __pycache__ left in the source tree.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+from treelib import type_name  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN_TIMEOUT = 30
 
@@ -302,14 +308,12 @@ def build_tree(root, entries):
 
 # --- describing trees ------------------------------------------------------
 
+KIND_LETTERS = {"file": "f", "dir": "d", "symlink": "l", "fifo": "p",
+                "chr": "c", "blk": "b", "sock": "s"}
+
+
 def kind_of(mode):
-    for test, k in ((stat.S_ISREG, "f"), (stat.S_ISDIR, "d"),
-                    (stat.S_ISLNK, "l"), (stat.S_ISFIFO, "p"),
-                    (stat.S_ISCHR, "c"), (stat.S_ISBLK, "b"),
-                    (stat.S_ISSOCK, "s")):
-        if test(mode):
-            return k
-    return "?"
+    return KIND_LETTERS.get(type_name(mode), "?")
 
 
 def user_xattrs(p):

@@ -428,13 +428,19 @@ loop_device() {
 	_loopdevs+=("$LOOPDEV")
 }
 
-# racer DIR A B: swap A and B in DIR (renameat2 RENAME_EXCHANGE) until
-# stopped, at most 60 s.  RACER is its pid.
+# racer DIR A B [A B]...: swap A and B in DIR (renameat2 RENAME_EXCHANGE),
+# each pair in turn, until stopped, at most 60 s.  RACER is its pid.
 racer() {
-	python3 -S "$HOSTILE/racer.py" "$1" "$2" "$3" 100000000 60 \
+	python3 -S "$HOSTILE/racer.py" "$1" "$2" "$3" 100000000 60 "${@:4}" \
 		>"$T/racer.out" 2>&1 &
 	RACER=$!
 	_racers+=("$RACER")
+	# Copies raced before the racer runs would race nothing.
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^started' "$T/racer.out" 2>/dev/null && break
+		sleep 0.05
+	done
 }
 
 # stop_racing: stop the racer; a racer that never swapped made the case

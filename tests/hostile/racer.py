@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Swap two entries of one directory, over and over, for the race cases.
 
-  racer.py DIR NAME_A NAME_B MAX_ITERATIONS MAX_SECONDS
+  racer.py DIR NAME_A NAME_B MAX_ITERATIONS MAX_SECONDS [NAME_A NAME_B]...
 
 Each step is one renameat2(RENAME_EXCHANGE), so both names always exist:
 the directory and the symlink trade places atomically, the worst case for
 a copier that checks a path and then uses it.  The loop is bounded by
 count and by time, and a TERM or INT ends it early.  On the way out an odd
 number of swaps is undone, so the tree is left as it was found.  Prints
-the number of swaps done.
+the number of swaps done.  More pairs after the limits are swapped in
+turn, one exchange each per step.
 """
 
 import ctypes
@@ -28,10 +29,12 @@ def on_signal(signum, frame):
 
 
 def main(argv):
-    if len(argv) != 6:
+    if len(argv) < 6 or len(argv) % 2:
         print(__doc__, file=sys.stderr)
         return 2
-    d, a, b = argv[1], os.fsencode(argv[2]), os.fsencode(argv[3])
+    d = argv[1]
+    names = [os.fsencode(x) for x in argv[2:4] + argv[6:]]
+    pairs = list(zip(names[0::2], names[1::2]))
     max_iter, max_secs = int(argv[4]), float(argv[5])
     libc = ctypes.CDLL(None, use_errno=True)
     renameat2 = libc.renameat2
@@ -47,15 +50,17 @@ def main(argv):
     while not stop and n < max_iter:
         if n % 256 == 0 and time.monotonic() > deadline:
             break
-        if renameat2(dfd, a, dfd, b, RENAME_EXCHANGE) != 0:
-            e = ctypes.get_errno()
-            print("renameat2: %s" % os.strerror(e), file=sys.stderr)
-            return 1
+        for a, b in pairs:
+            if renameat2(dfd, a, dfd, b, RENAME_EXCHANGE) != 0:
+                e = ctypes.get_errno()
+                print("renameat2: %s" % os.strerror(e), file=sys.stderr)
+                return 1
         n += 1
     if n % 2:
-        if renameat2(dfd, a, dfd, b, RENAME_EXCHANGE) != 0:
-            print("cannot swap back", file=sys.stderr)
-            return 1
+        for a, b in pairs:
+            if renameat2(dfd, a, dfd, b, RENAME_EXCHANGE) != 0:
+                print("cannot swap back", file=sys.stderr)
+                return 1
         n += 1
     print("swaps: %d" % n, flush=True)
     return 0

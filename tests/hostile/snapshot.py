@@ -43,6 +43,12 @@ import stat
 import struct
 import sys
 
+# No __pycache__ left in the source tree.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+from treelib import data_extents, type_name  # noqa: E402
+
 FS_IOC_GETFLAGS = 0x80086601
 CHUNK = 1 << 20
 
@@ -53,33 +59,9 @@ def raise_fd_limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def kind(mode):
-    for test, name in ((stat.S_ISREG, "file"), (stat.S_ISDIR, "dir"),
-                       (stat.S_ISLNK, "symlink"), (stat.S_ISFIFO, "fifo"),
-                       (stat.S_ISCHR, "chr"), (stat.S_ISBLK, "blk"),
-                       (stat.S_ISSOCK, "sock")):
-        if test(mode):
-            return name
-    return "?"
-
-
 def show(path):
     """A path as printable text: bytes outside printable ASCII escaped."""
     return repr(bytes(path))[2:-1]
-
-
-def data_extents(fd):
-    """(offset, length) of every data extent, holes skipped."""
-    end = os.fstat(fd).st_size
-    pos = 0
-    while pos < end:
-        try:
-            data = os.lseek(fd, pos, os.SEEK_DATA)
-        except OSError:
-            return
-        hole = os.lseek(fd, data, os.SEEK_HOLE)
-        yield data, hole - data
-        pos = hole
 
 
 def read_data(fd):
@@ -122,7 +104,7 @@ def xattrs_of(target):
 
 def describe(name, dirfd, st, volatile):
     rec = {
-        "type": kind(st.st_mode),
+        "type": type_name(st.st_mode),
         "mode": "%04o" % stat.S_IMODE(st.st_mode),
         "uid": st.st_uid, "gid": st.st_gid,
         "size": st.st_size, "nlink": st.st_nlink,
@@ -210,14 +192,14 @@ def take(out, paths, excludes, volatiles, ignores):
         while item is not None:
             path, dfd, name, st = item
             if path in excludes:
-                snap[show(path)] = {"type": kind(st.st_mode),
+                snap[show(path)] = {"type": type_name(st.st_mode),
                                     "ino": st.st_ino, "excluded": True}
                 item = next_or_none(gen, False)
                 continue
             if st.st_dev != os.fstat(dfd).st_dev and path != top_b:
                 # A mount point (procfs in a stage): its own inode is
                 # the other filesystem's business, and it is not entered.
-                snap[show(path)] = {"type": kind(st.st_mode),
+                snap[show(path)] = {"type": type_name(st.st_mode),
                                     "mount point": True}
                 item = next_or_none(gen, False)
                 continue
@@ -328,7 +310,7 @@ def shape(top):
     item = next(gen, None)
     while item is not None:
         path, dfd, name, st = item
-        rec = {"type": kind(st.st_mode),
+        rec = {"type": type_name(st.st_mode),
                "mode": "%04o" % stat.S_IMODE(st.st_mode)}
         if stat.S_ISREG(st.st_mode):
             rec["size"] = st.st_size
@@ -387,7 +369,7 @@ def listing(top):
         if stat.S_ISLNK(st.st_mode):
             extra = " -> " + show(os.readlink(name, dir_fd=dfd))
         print("%-7s %04o %d:%d %12d %s%s" % (
-            kind(st.st_mode), stat.S_IMODE(st.st_mode), st.st_uid,
+            type_name(st.st_mode), stat.S_IMODE(st.st_mode), st.st_uid,
             st.st_gid, st.st_size, show(path), extra))
         item = next_or_none(gen, True)
     return 0

@@ -43,8 +43,30 @@ echo "$err"
 grep -q '^stagecp: .*no-such-source' <<<"$err" ||
 	fail "missing source: stderr \"$err\" does not name it"
 # stagecp: <path>: <what>: <reason>, the reason being BuildKit's text
-grep -q '^stagecp: /no-such-source: copy: "/no-such-source": not found$' \
-	<<<"$err" || fail "missing source: message is not BuildKit's not-found"
+# plus the root it looked in and how to change it.
+grep -qxF "stagecp: /no-such-source: copy: \"/no-such-source\": not found in the source root $ws (the current directory; use --from=ROOT)" \
+	<<<"$err" || fail "missing source: message is not BuildKit's not-found with the root"
+
+step "an absolute source resolves in the source root, and the message says so"
+run /etc/hostname out/
+expect_rc 1 "an absolute host path"
+grep -qxF "stagecp: /etc/hostname: copy: \"/etc/hostname\": not found in the source root $ws (the current directory; use --from=ROOT)" \
+	<<<"$err" || fail "absolute source: $err"
+run --from="$ws/build" /no-such out/
+expect_rc 1 "missing source under --from"
+grep -qxF "stagecp: /no-such: copy: \"/no-such\": not found in the source root $ws/build (--from)" \
+	<<<"$err" || fail "missing source under --from: $err"
+
+step "a missing root is named, and must exist"
+run --to="$T/no-such-root" a.txt out/
+expect_rc 1 "a missing --to root"
+grep -qxF "stagecp: $T/no-such-root: open the destination root (--to): no such directory; a stage root must be an existing directory" \
+	<<<"$err" || fail "missing --to root: $err"
+[ ! -e "$T/no-such-root" ] || fail "a missing --to root was created"
+run --from="$ws/file.txt" a.txt out/
+expect_rc 1 "a --from root that is a file"
+grep -qxF "stagecp: $ws/file.txt: open the source root (--from): not a directory; a stage root must be an existing directory" \
+	<<<"$err" || fail "--from root that is a file: $err"
 
 step "stagecp build/ dist/ copies the contents"
 run build/ dist/

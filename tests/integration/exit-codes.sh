@@ -72,7 +72,7 @@ treecmp "$src/tree" "$dst/ok" --ignore-top
 step "1: a missing source"
 run --from="$src" --to="$dst" /no-such /missing/
 expect_rc 1 "a missing source"
-message_is /no-such copy '"/no-such": not found' "a missing source"
+message_is /no-such copy '"/no-such": not found in the source root .* \(--from\)' "a missing source"
 [ ! -e "$dst/missing" ] || fail "a missing source: /missing was created"
 
 step "1: a directory in the way; the other entries are copied"
@@ -172,7 +172,7 @@ else
 fi
 run -q --from="$src" --to="$dst" /no-such /q-missing/
 expect_rc 1 "-q with a missing source"
-message_is /no-such copy '"/no-such": not found' "-q with a missing source"
+message_is /no-such copy '"/no-such": not found in the source root .* \(--from\)' "-q with a missing source"
 run --quiet --from="$src" --to="$dst" /tree /clash/
 expect_rc 1 "--quiet with a directory in the way"
 message_is /clash/f1 create \
@@ -277,5 +277,17 @@ cd "$ws"
 listing >"$T/ws.before"
 usage "exec with a bad --chmod" exec --chmod=999 'COPY file out/'
 cd "$TOP"
+
+# An instruction file that cannot be read: one line, with the reason of
+# the call that failed (a directory is EISDIR, not an I/O error).
+step "1: exec -f with a file that cannot be read"
+run exec -f "$T"
+expect_rc 1 "exec -f DIR"
+[ "$err" = "stagecp: $T: read: is a directory" ] ||
+	fail "exec -f DIR: stderr is \"$err\""
+run exec -f "$T/no-such-file"
+expect_rc 1 "exec -f with a missing file"
+[ "$err" = "stagecp: $T/no-such-file: open: no such file or directory" ] ||
+	fail "exec -f with a missing file: stderr is \"$err\""
 
 echo "ok: exit codes"

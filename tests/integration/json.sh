@@ -482,4 +482,48 @@ for what in clash weird; do
 	check_json "errors of the $what run" version="$version" errno_names=1
 done
 
+step "--dry-run --json: one JSON document, the plan inside it"
+run --dry-run --json --from="$src" --to="$dst" /tree /planned/
+expect_rc 0 "--dry-run --json"
+check_json "--dry-run --json" version="$version" nerrors=0
+python3 - "$T/out" <<'EOF' || fail "--dry-run --json: no plan in the document"
+import json, sys
+plan = json.load(open(sys.argv[1]))["plan"]
+assert plan and all(set(p) == {"action", "type", "source", "dest"}
+                    for p in plan), plan
+assert {"action": "create", "type": "dir", "source": "/tree",
+        "dest": "/planned"} in plan, plan
+assert any(p["source"] == "/tree/f3" and p["dest"] == "/planned/f3"
+           for p in plan), plan
+EOF
+[ ! -e "$dst/planned" ] || fail "--dry-run --json wrote /planned"
+run --dry-run --from="$src" --to="$dst" /tree /planned/
+grep -qxF "create dir /tree -> /planned" "$T/out" ||
+	fail "--dry-run without --json: no human plan: $(head -n 3 "$T/out")"
+
+step "-v --json: the copied entries inside the one document"
+run -v --json --from="$src" --to="$dst" /tree/f3 /verbose/
+expect_rc 0 "-v --json"
+check_json "-v --json" version="$version" nerrors=0
+python3 - "$T/out" <<'EOF' || fail "-v --json: no copied entries"
+import json, sys
+c = json.load(open(sys.argv[1]))["copied"]
+assert len(c) == 1 and c[0]["dest"] == "/verbose/f3", c
+EOF
+
+step "options.workdir is the workdir used, also when defaulted"
+run --json --from="$src" --to="$dst" /tree/f3 rel-dest
+expect_rc 0 "a defaulted workdir"
+python3 - "$T/out" <<'EOF' || fail "options.workdir is not / with --to"
+import json, sys
+sys.exit(json.load(open(sys.argv[1]))["options"]["workdir"] != "/")
+EOF
+mkdir -p "$T/cwd"
+(cd "$T/cwd" && "$STAGECP" --json --from="$src" /tree/f3 rel-dest) \
+	>"$T/out" 2>"$T/err" || fail "a copy into the cwd: $(cat "$T/err")"
+python3 - "$T/out" "$T/cwd" <<'EOF' || fail "options.workdir is not the cwd without --to"
+import json, sys
+sys.exit(json.load(open(sys.argv[1]))["options"]["workdir"] != sys.argv[2])
+EOF
+
 echo "ok: --json"

@@ -435,6 +435,16 @@ to_layer_case() {
 		/out /app/; then
 		says "$what: the error" '--base'
 	fi
+	# Found wrong before anything is written: no layer directory.
+	[ ! -e "$b/new-c" ] ||
+		bad "$what: a refused --chown left the layer $b/new-c"
+	if stagecp_refused "$what: an unknown --chown user" "1" \
+		--from="$b/src" --to-layer="$b/new-e" --chown=nosuchuser \
+		--base="$b/base-root" /out /app/; then
+		says "$what: the error" 'unknown user "nosuchuser"'
+	fi
+	[ ! -e "$b/new-e" ] ||
+		bad "$what: an unknown --chown user left the layer $b/new-e"
 	if stagecp_ok "$what: numeric --chown without a base" \
 		--from="$b/src" --to-layer="$b/new-d" --chown=1234:5678 \
 		/out /x/; then

@@ -35,6 +35,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 ".."))
 import treecmp  # noqa: E402  (tests/treecmp.py)
+from treelib import walk  # noqa: E402
 
 
 class ViewCompare(treecmp.Compare):
@@ -81,18 +82,7 @@ def views(args):
 
 
 def entries(top):
-    out = []
-
-    def rec(rel):
-        for name in sorted(os.listdir(os.path.join(top, rel) if rel
-                                      else top)):
-            sub = os.path.join(rel, name) if rel else name
-            out.append(sub)
-            if stat.S_ISDIR(os.lstat(os.path.join(top, sub)).st_mode):
-                rec(sub)
-
-    rec("")
-    return out
+    return walk(top)[1:]
 
 
 def content_hash(path):

@@ -67,13 +67,21 @@ static const struct apply_row symbolic_rows[] = {
 	{ "-r", 0777, REG, 0333 },
 	{ "-w", 0777, REG, 0555 },
 	{ "-x", 0777, REG, 0666 },
-	{ "-X", 0777, REG, 0777 },	/* X only counts with '+' */
-	{ "-X", 0777, DIR, 0777 },
+	/* -X clears x where X would set it, as chmod(1) does (BuildKit's
+	 * parser drops X after '-' and '='; issue 15 takes chmod(1)). */
+	{ "-X", 0777, REG, 0666 },
+	{ "-X", 0666, REG, 0666 },
+	{ "-X", 0777, DIR, 0666 },
+	{ "-X", 0666, DIR, 0666 },
 	{ "-s", 06777, REG, 0777 },
 	{ "u-r", 0777, REG, 0377 },
 	{ "u-w", 0777, REG, 0577 },
 	{ "u-x", 0777, REG, 0677 },
-	{ "u-X", 0777, REG, 0777 },
+	{ "u-X", 0777, REG, 0677 },
+	{ "u-X", 0644, REG, 0644 },
+	{ "u=rwX,go=rX", 0755, REG, 0755 },
+	{ "u=rwX,go=rX", 0750, DIR, 0755 },
+	{ "u=rwX,go=rX", 0600, REG, 0644 },
 	{ "u-s", 04777, REG, 0777 },
 	{ "u=rw", 0, REG, 0600 },
 	{ "u=rw", 0777, REG, 0677 },
@@ -92,6 +100,7 @@ static const struct apply_row symbolic_rows[] = {
 	{ "-u", 0111, REG, 0000 },	/* umask 0: all three classes */
 	{ "-Xu", 0111, REG, 0000 },
 	{ "-uX", 0111, REG, 0000 },
+	{ "-Xu", 0110, REG, 0000 },
 	{ "a=r,ug=rw,u+x", 0, REG, 0764 },
 	{ "a=r,ug=rw,u+x", 0777, REG, 0764 },
 	{ "o+r,g+w,a+t,g-s,u+og", 0, REG, 01624 },
@@ -124,7 +133,9 @@ static const struct apply_row symbolic_rows[] = {
 	{ "a-x,a+X", 0755, REG, 0755 },
 	{ "a-x,a+X", 0644, REG, 0644 },
 	{ "a-x,a+X", 0644, DIR, 0755 },
-	{ "=X", 0755, DIR, 0000 },	/* dchapes drops X after '=' */
+	{ "=X", 0755, DIR, 0111 },
+	{ "=X", 0644, REG, 0000 },
+	{ "=rX", 0700, REG, 0555 },
 	{ "g=u", 0750, REG, 0770 },
 	{ "go=u", 0700, REG, 0777 },
 	{ "u-g", 0770, REG, 0070 },
@@ -140,7 +151,11 @@ static const struct apply_row symbolic_rows[] = {
 	{ "a+t", 0644, REG, 01644 },
 	{ "u+t", 0644, REG, 01644 },
 	{ "o+t", 0755, DIR, 0755 },	/* sticky means nothing for o */
-	{ "+rt", 0, REG, 01000 },	/* 't' narrows its operation */
+	/* BSD's 't' narrows a clause without who-letters to the sticky
+	 * bit; chmod(1) does not, nor does stagecp (issue 15). */
+	{ "+rt", 0, REG, 01444 },
+	{ "=wxt", 0644, REG, 01333 },
+	{ "-rt", 01777, REG, 0333 },
 	{ "o-t", 01755, DIR, 01755 },
 	{ "a-t", 01755, DIR, 0755 },
 	{ "u=rwx,g=rx,o=", 0, REG, 0750 },

@@ -435,10 +435,13 @@ racer() {
 		>"$T/racer.out" 2>&1 &
 	RACER=$!
 	_racers+=("$RACER")
-	# Copies raced before the racer runs would race nothing.
+	# Copies raced before the racer runs would race nothing.  Python may
+	# take seconds to start on a loaded machine: wait up to 60 s, or
+	# until it died.
 	local i
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 1200; i++)); do
 		grep -q '^started' "$T/racer.out" 2>/dev/null && break
+		kill -0 "$RACER" 2>/dev/null || break
 		sleep 0.05
 	done
 }

@@ -138,8 +138,8 @@ static int choose_overlay_source(struct stagecp_ctx *c)
 static int choose_detached_view(struct stagecp_ctx *c)
 {
 	struct stat src;
+	char msg[256], what[64];
 	const char *op;
-	char msg[256];
 	dev_t under;
 	int r;
 
@@ -161,12 +161,12 @@ static int choose_detached_view(struct stagecp_ctx *c)
 		report(c, c->from_root, op, r, false);
 		return r;
 	}
-	snprintf(msg, sizeof(msg), "no detached overlay view (%s: %s): the "
-		 "data is copied by read/write", op, strerror(-r));
-	report_errmsg(c, c->from_root, "make a detached overlay view", r, msg,
-		      true);
-	if (asprintf(&c->source_desc, "%s, read directly (%s)", c->from_root,
-		     msg) < 0)
+	snprintf(what, sizeof(what), "detached overlay view: %s", op);
+	snprintf(msg, sizeof(msg), "%s; the data is copied by read/write "
+		 "instead", strerror(-r));
+	report_errmsg(c, c->from_root, what, r, msg, true);
+	if (asprintf(&c->source_desc, "%s, read directly: no %s (%s)",
+		     c->from_root, what, strerror(-r)) < 0)
 		c->source_desc = NULL;
 	return 0;
 }

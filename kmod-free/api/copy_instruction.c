@@ -15,17 +15,17 @@
 #include <string.h>
 #include <linux/magic.h>
 
-#include "semantics/accounts.h"
+#include "api/accounts.h"
+#include "api/plan.h"
 #include "engine/dryrun.h"
-#include "roots/dstlayers.h"
+#include "engine/dstlayers.h"
 #include "engine/engine.h"
 #include "engine/filter.h"
-#include "roots/layers.h"
-#include "seam/pathbuf.h"
-#include "semantics/plan.h"
-#include "roots/resolve.h"
-#include "seam/sys.h"
 #include "engine/tree.h"
+#include "roots/layers.h"
+#include "roots/resolve.h"
+#include "seam/pathbuf.h"
+#include "seam/sys.h"
 
 /*
  * Directories a copy creates on the way to DEST: 0755 (or as --chmod says),
@@ -56,11 +56,11 @@ static int dest_path(struct stagecp_ctx *c, const char *path, char **res)
 		return *res ? 0 : -ENOMEM;
 	}
 	if (c->dst_layered)
-		r = layers_resolve_path(c, &c->dst_layers, path, true, res);
+		r = layers_resolve_path(&c->res, &c->dst_layers, path, true, res);
 	else
-		r = resolve_root_path(c, c->to_fd, path, true, res);
+		r = resolve_root_path(&c->res, c->to_fd, path, true, res);
 	if (r < 0)
-		report(c, path, "resolve", r, false);
+		report(&c->rep, path, "resolve", r, false);
 	return r;
 }
 
@@ -111,7 +111,7 @@ static int top_src_open(struct stagecp_ctx *c, const char *res,
 
 	t->ent.fd = -1;
 	t->ent.path = path;
-	t->pathfd = resolve_open(c, c->from_fd, res, O_PATH);
+	t->pathfd = resolve_open(&c->res, c->from_fd, res, O_PATH);
 	if (t->pathfd < 0)
 		return t->pathfd;
 	r = sys_fstat(t->pathfd, &t->ent.st);
@@ -127,7 +127,7 @@ static int top_src_open(struct stagecp_ctx *c, const char *res,
 		flags = O_RDONLY | O_DIRECTORY | O_NOCTTY;
 	else
 		return 0;
-	t->ent.fd = resolve_open(c, c->from_fd, res, flags);
+	t->ent.fd = resolve_open(&c->res, c->from_fd, res, flags);
 	if (t->ent.fd < 0) {
 		r = t->ent.fd;
 		goto close_path;
@@ -163,7 +163,7 @@ static int top_src_open_layered(struct stagecp_ctx *c, const char *path,
 
 	t->ent.fd = -1;
 	t->ent.path = path;
-	r = layers_resolve(c, &c->src_layers, path, true, &e);
+	r = layers_resolve(&c->res, &c->src_layers, path, true, &e);
 	if (r < 0)
 		return r;
 	if (e.is_dir) {
@@ -206,9 +206,9 @@ static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res,
 	if (c->dst_layered && !c->link)
 		r = dstl_mkdirs(c, *res, &attr, &failed, merged);
 	else
-		r = resolve_mkdirs(c, c->to_fd, *res, &attr, &failed);
+		r = resolve_mkdirs(&c->res, c->to_fd, *res, &attr, &failed);
 	if (r < 0) {
-		report(c, failed ? failed : *res, "mkdir", r, false);
+		report(&c->rep, failed ? failed : *res, "mkdir", r, false);
 		free(failed);
 		free(*res);
 		*res = NULL;
@@ -264,7 +264,7 @@ static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 	int fd, r;
 
 	if (tst && !S_ISDIR(tst->st_mode) && !c->link)
-		return report_type_clash(c, target, "copy", true, -ENOTDIR);
+		return report_type_clash(&c->rep, target, "copy", true, -ENOTDIR);
 	fd = make_dirs(c, target, &res, &merged);
 	if (fd < 0)
 		return fd;
@@ -318,7 +318,7 @@ static int copy_leaf_source(struct stagecp_ctx *c, struct top_src *t,
 static int open_in_dst_layers(struct stagecp_ctx *c, const char *path)
 {
 	struct layer_entry e;
-	int r = layers_resolve(c, &c->dst_layers, path, false, &e);
+	int r = layers_resolve(&c->res, &c->dst_layers, path, false, &e);
 
 	if (r < 0)
 		return r;
@@ -339,7 +339,7 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 	if (r < 0)
 		return r;
 	fd = c->dst_layered ? open_in_dst_layers(c, res)
-			    : resolve_open(c, c->to_fd, res, O_PATH);
+			    : resolve_open(&c->res, c->to_fd, res, O_PATH);
 	*exists = fd >= 0;
 	if (fd >= 0) {
 		r = sys_fstat(fd, tst);
@@ -348,7 +348,7 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 		r = fd;
 	}
 	if (r < 0) {
-		report(c, res, "stat", r, false);
+		report(&c->rep, res, "stat", r, false);
 		free(res);
 		return r;
 	}
@@ -379,7 +379,7 @@ static int open_existing_ancestor(struct stagecp_ctx *c, const char *dest)
 	r = dest_path(c, dest, &res);
 	if (r < 0)
 		return r;
-	while ((fd = resolve_open(c, c->to_fd, res, O_PATH | O_DIRECTORY)) ==
+	while ((fd = resolve_open(&c->res, c->to_fd, res, O_PATH | O_DIRECTORY)) ==
 		       -ENOENT && strcmp(res, "/")) {
 		cut = path_dir(res);
 		free(res);
@@ -409,7 +409,7 @@ static int check_not_inside(struct stagecp_ctx *c, const struct top_src *t,
 	sys_close(fd);
 	if (r <= 0)
 		return r;
-	report_errmsg(c, dest, "copy", -ELOOP, "the destination is inside "
+	report_errmsg(&c->rep, dest, "copy", -ELOOP, "the destination is inside "
 		      "the source directory", false);
 	return -ELOOP;
 }
@@ -439,7 +439,7 @@ static int dry_run_item(struct stagecp_ctx *c, struct top_src *t,
 	r = dest_path(c, parent, &res);
 	if (r < 0)
 		goto free_parent;
-	dfd = resolve_open(c, c->to_fd, res, O_RDONLY | O_DIRECTORY);
+	dfd = resolve_open(&c->res, c->to_fd, res, O_RDONLY | O_DIRECTORY);
 	free(res);
 	if (is_dir) {
 		if (dfd < 0)
@@ -478,11 +478,11 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 	if (c->layered)
 		r = top_src_open_layered(c, it->path, &t);
 	else
-		r = resolve_root_path(c, c->from_fd, it->path, true, &sres);
+		r = resolve_root_path(&c->res, c->from_fd, it->path, true, &sres);
 	if (r == 0 && !c->layered)
 		r = top_src_open(c, sres, it->path, &t);
 	if (r < 0) {
-		report(c, it->path, "open source", r, false);
+		report(&c->rep, it->path, "open source", r, false);
 		goto free_paths;
 	}
 	r = check_not_inside(c, &t, dest);
@@ -491,7 +491,7 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 	if ((c->opt.flags & STAGECP_F_DRY_RUN) &&
 	    (c->layered || c->dst_layered)) {
 		/* The dry walk reads plain directories only. */
-		report_errmsg(c, it->path, "dry run", -EOPNOTSUPP,
+		report_errmsg(&c->rep, it->path, "dry run", -EOPNOTSUPP,
 			      "a dry run of a layer stack is not supported",
 			      false);
 		r = -EOPNOTSUPP;
@@ -550,16 +550,16 @@ static int check_many_sources(struct stagecp_ctx *c, const struct plan *p,
 
 	if (p->n < 2 || dest_is_dir)
 		return 0;
-	r = resolve_root_path(c, c->to_fd, dest, true, &res);
+	r = resolve_root_path(&c->res, c->to_fd, dest, true, &res);
 	if (r == 0) {
-		fd = resolve_open(c, c->to_fd, res, O_PATH | O_DIRECTORY);
+		fd = resolve_open(&c->res, c->to_fd, res, O_PATH | O_DIRECTORY);
 		free(res);
 		if (fd >= 0) {
 			sys_close(fd);
 			return 0;
 		}
 	}
-	report_errmsg(c, dest, "copy", -ENOTDIR, "When using COPY with more "
+	report_errmsg(&c->rep, dest, "copy", -ENOTDIR, "When using COPY with more "
 		      "than one source file, the destination must be a "
 		      "directory and end with a /", false);
 	return -EINVAL;
@@ -574,7 +574,7 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 	char *dabs;
 	int r;
 
-	c->first_err = 0;
+	c->rep.first_err = 0;
 	c->copy_start = start;
 	c->elapsed_base = c->stats.elapsed_ns;
 	/* A relative DEST starts at the workdir; "" and "." name it. */
@@ -596,5 +596,5 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 	c->stats.elapsed_ns = c->elapsed_base + (engine_now_ns() - start);
 	if (engine_cancelled(c))
 		return -ECANCELED;
-	return c->first_err ? c->first_err : r;
+	return c->rep.first_err ? c->rep.first_err : r;
 }

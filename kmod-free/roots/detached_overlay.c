@@ -100,12 +100,10 @@ int detached_overlay_make(struct detached_overlay *v, int srcfd,
 	/*
 	 * The real inode numbers, so the walk's file can be recognised in
 	 * the view; the layers are on two filesystems, where xino would
-	 * change them.
+	 * change them.  A kernel without xino has them already.
 	 */
-	if (r == 0) {
-		*op = "fsconfig xino";
-		r = sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "xino", "off", 0);
-	}
+	if (r == 0)
+		sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "xino", "off", 0);
 	if (r == 0)
 		r = fs_mount_rdonly(fsfd, op);
 	if (r >= 0) {

@@ -377,9 +377,9 @@ setup_overlay_pair() {
 	local s=$1 m=$2 fs=xfs from=overlay to=overlay
 	case "$s" in
 	overlay) ;;
-	*-overlay) fs=${s%%-*} ;;
 	*-plain-overlay) fs=${s%%-*} from=plain ;;
 	*-overlay-plain) fs=${s%%-*} to=plain ;;
+	*-overlay) fs=${s%%-*} ;;
 	esac
 	mount_fs "$fs" "$m/fs" || return $?
 	mkdir -p "$m/fs/lowerA" "$m/fs/lowerB"
@@ -677,7 +677,7 @@ for r in rows:
 out = []
 out.append("# stagecp benchmark: %s profile, %s cache%s" %
            (machine["profile"], machine["cache"],
-            "" if name == "latest" else " (INTERRUPTED: partial results)"))
+            " (INTERRUPTED: partial results)" if name == "partial" else ""))
 out.append("")
 out.append("%s; kernel %s; %s CPUs (%s); %s RAM. %s timed runs per tool "
            "after a warm-up, tools alternating run by run; seed %s." %

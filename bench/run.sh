@@ -21,7 +21,7 @@ TREECMP=${TREECMP:-$top/tests/treecmp.py}
 LOOPFS=$top/scripts/loopfs.sh
 RESULTS=${RESULTS:-$here/results}
 
-ALL_FS="xfs,btrfs,ext4,tmpfs,overlay,xfs-ext4,bigfile"
+ALL_FS="xfs,btrfs,ext4,tmpfs,overlay,xfs-ext4,bigfile,buildah"
 # --fs matrix: every direction between plain directories and overlay stages,
 # on xfs and on btrfs (issue 13).
 MATRIX_FS="xfs,overlay,xfs-plain-overlay,xfs-overlay-plain,btrfs,btrfs-overlay,btrfs-plain-overlay,btrfs-overlay-plain"
@@ -44,14 +44,8 @@ usage() {
 	exit 2
 }
 
-die() {
-	echo "$prog: $*" >&2
-	exit 1
-}
-
-log() {
-	echo "[$(date +%T)] $*" >&2
-}
+# shellcheck source=bench/common.sh
+. "$here/common.sh"
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -109,6 +103,7 @@ for f in "${fs_wanted[@]}"; do
 	xfs | btrfs | ext4 | tmpfs | overlay | xfs-ext4 | bigfile) ;;
 	btrfs-overlay | xfs-plain-overlay | btrfs-plain-overlay) ;;
 	xfs-overlay-plain | btrfs-overlay-plain) ;;
+	buildah) ;;	# bench/buildah.sh, with results of its own
 	*) die "unknown scenario: $f" ;;
 	esac
 done
@@ -176,28 +171,6 @@ record() {
 	local name=$1
 	shift
 	echo "$*" >>"$work/$name.csv"
-}
-
-used_bytes() {
-	local blocks free bsize
-	read -r blocks free bsize < <(stat -f -c '%b %f %S' "$1")
-	echo $(((blocks - free) * bsize))
-}
-
-# Flushes the filesystem and waits until its usage stops moving (xfs and
-# btrfs free blocks in the background), then prints it.
-settled_used() {
-	local mnt=$1 prev cur i
-	sync -f "$mnt"
-	prev=$(used_bytes "$mnt")
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		sleep 0.1
-		sync -f "$mnt"
-		cur=$(used_bytes "$mnt")
-		[ "$cur" != "$prev" ] || break
-		prev=$cur
-	done
-	echo "$cur"
 }
 
 drop_caches() {
@@ -951,9 +924,21 @@ EOF
 	log "results in ${RESULTS#"$top"/}/$name.md, $name.csv, $name.svg"
 }
 
+others=0
 for s in "${fs_wanted[@]}"; do
+	[ "$s" != buildah ] || continue
+	others=1
 	run_scenario "$s"
 done
-run_scaling
-report "$name"
+# --fs buildah alone leaves results/latest.* as they are.
+if [ "$others" -eq 1 ]; then
+	run_scaling
+	report "$name"
+fi
 reported=1
+# Real buildah stages on xfs and btrfs: results/buildah.{md,csv}.
+if [[ ",$fs_list," == *",buildah,"* ]]; then
+	STAGECP=$stagecp_bin RESULTS=$RESULTS "$here/buildah.sh" \
+		--profile "$profile" --runs "$runs" --seed "$seed" ||
+		log "the buildah scenario failed"
+fi

@@ -110,7 +110,11 @@ $(O)/tests/unit/%: tests/unit/%.c $(STATIC_LIB) $(FLAGS_STAMP)
 $(O)/tests/helpers/%: tests/helpers/%.c $(STATIC_LIB) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CCLD    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(LDLIBS) \
+		$(HELPER_LDLIBS)
+
+# A real seccomp filter, as container runtimes set one up.
+$(O)/tests/helpers/deny-syscall: HELPER_LDLIBS := -lseccomp
 
 unit-tests: $(UNIT_BINS)
 helpers: $(HELPER_BINS)

@@ -26,6 +26,9 @@ LOOPFS=$top/scripts/loopfs.sh
 RESULTS=${RESULTS:-$here/results}
 
 ALL_FS="xfs,btrfs,ext4,tmpfs,overlay,xfs-ext4,bigfile,buildah"
+# --fs matrix: every direction between plain directories and overlay stages,
+# on xfs and on btrfs (issue 13).
+MATRIX_FS="xfs,overlay,xfs-plain-overlay,xfs-overlay-plain,btrfs,btrfs-overlay,btrfs-plain-overlay,btrfs-overlay-plain"
 ALL_TOOLS="stagecp,stagecp-hardlink,stagecp-go,cp,cp-noreflink,rsync,tar,buildkit"
 # One 4 GiB file: only the tools that can clone it are worth the wait.
 BIGFILE_TOOLS="stagecp,cp,buildkit"
@@ -127,7 +130,7 @@ if [ -n "$tree" ]; then
 fi
 [ "$scaling" = default ] && scaling=$scale_default
 
-IFS=, read -r -a fs_wanted <<<"$fs_list"
+IFS=, read -r -a fs_wanted <<<"${fs_list//matrix/$MATRIX_FS}"
 IFS=, read -r -a tools_wanted <<<"$tools_list"
 for t in "${tools_wanted[@]}"; do
 	case "$t" in
@@ -139,6 +142,8 @@ done
 for f in "${fs_wanted[@]}"; do
 	case "$f" in
 	xfs | btrfs | ext4 | tmpfs | overlay | xfs-ext4 | bigfile) ;;
+	btrfs-overlay | xfs-plain-overlay | btrfs-plain-overlay) ;;
+	xfs-overlay-plain | btrfs-overlay-plain) ;;
 	buildah) ;;	# bench/buildah.sh, with results of its own
 	*) die "unknown scenario: $f" ;;
 	esac
@@ -418,18 +423,8 @@ setup_scenario() {
 		gen_tree "$SRCROOT/out" --files 1 --big-count 1 --big-total 4G \
 			--no-sparse || return 1
 		;;
-	overlay)
-		# Stage A: the tree in a lower layer, seen through its merged
-		# view; stage B: an empty layer whose upper dir takes the copy.
-		mount_fs xfs "$m/fs" || return $?
-		mkdir -p "$m/fs/lowerA" "$m/fs/lowerB"
-		source_tree "$m/fs/lowerA/out" || return 1
-		mount_overlay "$m/fs/lowerA" "$m/fs/upperA" "$m/fs/workA" \
-			"$m/stageA" || return $?
-		mount_overlay "$m/fs/lowerB" "$m/fs/upperB" "$m/fs/workB" \
-			"$m/stageB" || return $?
-		SRCROOT=$m/stageA DSTROOT=$m/stageB PHYS=$m/fs
-		LABEL="overlay -> overlay on xfs"
+	*overlay*)
+		setup_overlay_pair "$s" "$m" || return $?
 		;;
 	xfs-ext4)
 		mount_fs xfs "$m/xfs" || return $?
@@ -440,6 +435,36 @@ setup_scenario() {
 		source_tree "$SRCROOT/out" || return 1
 		;;
 	esac
+}
+
+# The overlay scenarios: [FS-]FROM-TO or [FS-]overlay, all on one FS (xfs
+# unless named).  An overlay stage A holds the tree in its lower layer and
+# has an empty upper directory, as a mounted build stage does; stage B is
+# an empty lower whose upper takes the copy.  A plain side is the same
+# directory without a mount: the tree itself, or an empty directory.
+setup_overlay_pair() {
+	local s=$1 m=$2 fs=xfs from=overlay to=overlay
+	case "$s" in
+	overlay) ;;
+	*-plain-overlay) fs=${s%%-*} from=plain ;;
+	*-overlay-plain) fs=${s%%-*} to=plain ;;
+	*-overlay) fs=${s%%-*} ;;
+	esac
+	mount_fs "$fs" "$m/fs" || return $?
+	mkdir -p "$m/fs/lowerA" "$m/fs/lowerB"
+	source_tree "$m/fs/lowerA/out" || return 1
+	SRCROOT=$m/fs/lowerA DSTROOT=$m/fs/lowerB PHYS=$m/fs
+	if [ "$from" = overlay ]; then
+		mount_overlay "$m/fs/lowerA" "$m/fs/upperA" "$m/fs/workA" \
+			"$m/stageA" || return $?
+		SRCROOT=$m/stageA
+	fi
+	if [ "$to" = overlay ]; then
+		mount_overlay "$m/fs/lowerB" "$m/fs/upperB" "$m/fs/workB" \
+			"$m/stageB" || return $?
+		DSTROOT=$m/stageB
+	fi
+	LABEL="$from -> $to on $fs"
 }
 
 run_scenario() {
@@ -462,7 +487,7 @@ run_scenario() {
 		# linkat cannot cross filesystems (nor overlay mounts):
 		# nothing to measure.
 		if [ "$t" = stagecp-hardlink ] &&
-			{ [ "$s" = xfs-ext4 ] || [ "$s" = overlay ]; }; then
+			{ [ "$s" = xfs-ext4 ] || [[ $s == *overlay* ]]; }; then
 			continue
 		fi
 		if ! tool_available "$t"; then
@@ -906,8 +931,60 @@ if rss_max:
     target("stagecp peak RSS (largest over all scenarios)",
            "%.1f MiB" % (rss_max / 1024), None)
 
+# Issue 13: every direction between plain directories and overlay stages.
+MATRIX = [("plain -> plain", ""), ("overlay -> overlay", "overlay"),
+          ("plain -> overlay", "plain-overlay"),
+          ("overlay -> plain", "overlay-plain")]
+
+
+def matrix_scen(fs, suffix):
+    if not suffix:
+        return fs
+    if fs == "xfs" and suffix == "overlay":
+        return "overlay"
+    return fs + "-" + suffix
+
+
+def cell(s, t):
+    w, p, b = get(s, t, "wall"), get(s, t, "phys"), meta[s]["bytes"]
+    if w is None:
+        return status.get((s, t), "-")
+    ok = "" if valid(s, t) else " (%s)" % status.get((s, t))
+    pct = " / %.1f%%" % (100.0 * p / b) if p is not None and b else ""
+    return "%.3f s%s%s" % (w, pct, ok)
+
+
+mx = [(fs, d, matrix_scen(fs, suf)) for fs in ("xfs", "btrfs")
+      for d, suf in MATRIX if matrix_scen(fs, suf) in meta]
+if mx:
+    out.append("")
+    out.append("## Plain directories and overlay stages (issue 13)")
+    out.append("")
+    out.append("Wall time (median) / physical bytes added, as a share of "
+               "the tree's logical bytes.")
+    out.append("")
+    out.append("| fs | direction | stagecp | cp -a | BuildKit copy.Copy |")
+    out.append("|---|---|---:|---:|---:|")
+    for fs, d, s in mx:
+        out.append("| %s | %s | %s | %s | %s |" % (
+            fs, d, cell(s, "stagecp"), cell(s, "cp"), cell(s, "buildkit")))
+    for fs in ("xfs", "btrfs"):
+        oo = matrix_scen(fs, "overlay")
+        for d, suf in MATRIX[2:]:
+            s = matrix_scen(fs, suf)
+            if s not in meta:
+                continue
+            phys_target(s)
+            w, ref = get(s, "stagecp", "wall"), get(oo, "stagecp", "wall")
+            name_ = "%s: stagecp wall <= 1.2x overlay -> overlay" % s
+            if w is None or ref is None:
+                target(name_, "not measured", None)
+            else:
+                target(name_, "%.3f s vs %.3f s (%.2fx)" % (w, ref, w / ref),
+                       w <= 1.2 * ref)
+
 out.append("")
-out.append("## Targets (issues 4 and 16)")
+out.append("## Targets (issues 4, 13 and 16)")
 out.append("")
 out.append("| target | measured | |")
 out.append("|---|---|---|")

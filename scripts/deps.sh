@@ -17,7 +17,7 @@ build="gcc make pkg-config liburing-dev libcap-dev"
 test="$build libcmocka-dev btrfs-progs xfsprogs e2fsprogs attr libcap2-bin \
 	dpkg-dev debhelper lintian groff-base man-db binutils \
 	util-linux coreutils kmod python3 jq clang libclang-rt-14-dev buildah \
-	golang-go golang-github-tonistiigi-fsutil-dev"
+	golang-go golang-github-tonistiigi-fsutil-dev libseccomp-dev"
 bench="$test rsync tar gnuplot-nox strace"
 fuzz="$build libcmocka-dev clang libclang-rt-14-dev"
 

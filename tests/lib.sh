@@ -131,6 +131,24 @@ mkfs_mount() {
 	esac
 }
 
+# ovl_mount DIR OPTIONS: an overlay at DIR until the test ends (the
+# cleanup unmounts newest first, so overlays go before their loop fs).
+ovl_mount() {
+	mkdir -p "$1"
+	mount -t overlay overlay -o "$2" "$1" ||
+		fail "cannot mount overlay at $1 with $2"
+	_mounts+=("$1")
+}
+
+ovl_umount() {
+	local m keep=()
+	umount "$1" || fail "cannot unmount $1"
+	for m in "${_mounts[@]}"; do
+		[ "$m" = "$1" ] || keep+=("$m")
+	done
+	_mounts=("${keep[@]}")
+}
+
 # --- the every-type tree -------------------------------------------------
 
 # Sets distinct nanosecond atime and mtime on every entry under $1,

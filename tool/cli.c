@@ -73,7 +73,10 @@ int cli_run_copy(struct cli *cli, const char *const *srcs, size_t nsrcs,
 	r = stagecp_new(&ctx, &cli->opt);
 	if (r < 0)
 		return r;
-	if (cli->verbose && stagecp_source_description(ctx))
+	/* -v and -n name the path the data takes; --json names it too. */
+	if ((cli->verbose ||
+	     ((cli->opt.flags & STAGECP_F_DRY_RUN) && !cli->json)) &&
+	    stagecp_source_description(ctx))
 		printf("source: %s\n", stagecp_source_description(ctx));
 	r = stagecp_copy(ctx, srcs, nsrcs, dest);
 	/* Usage errors are the caller's: a failed copy is not one. */

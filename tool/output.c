@@ -289,6 +289,8 @@ static void json_pairs(struct json *j, struct stagecp_ctx *ctx)
 	size_t n = stagecp_fs_pairs(ctx, pairs, 64);
 	char dev[32];
 
+	if (stagecp_source_description(ctx))
+		json_str(j, "source", stagecp_source_description(ctx));
 	json_key_array(j, "methods");
 	for (size_t i = 0; i < n && i < 64; i++) {
 		json_object_in_array(j);

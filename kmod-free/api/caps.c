@@ -63,6 +63,10 @@ static const cap_value_t kept_caps[] = {
 	/*
 	 * trusted.* keys: needed even to list them on the source, and any
 	 * source may hold some, so it stays whenever the process has it.
+	 * It also makes the detached overlay view of a plain source copied
+	 * into an overlay stage (fsopen() and fsmount() want it in the user
+	 * namespace owning our mount namespace); without it the copy goes
+	 * on by read/write after a notice.
 	 */
 	CAP_SYS_ADMIN,
 };

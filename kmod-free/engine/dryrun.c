@@ -73,6 +73,9 @@ enum stagecp_method dryrun_predict(const struct stagecp_ctx *c, int srcfd,
 	if (sys_fstatfs(srcfd, &ss) < 0 || sys_fstatfs(dstfd, &ds) < 0 ||
 	    sys_fstat(srcfd, &sst) < 0 || sys_fstat(dstfd, &dst) < 0)
 		return STAGECP_METHOD_READ_WRITE;
+	/* Made only where its copy_file_range reflinks (engine.c). */
+	if (c->view.root >= 0)
+		return STAGECP_METHOD_COPY_RANGE;
 	if (c->opt.strategy == STAGECP_STRATEGY_HARDLINK &&
 	    sst.st_dev == dst.st_dev)
 		return STAGECP_METHOD_HARDLINK;

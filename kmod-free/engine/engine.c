@@ -134,7 +134,8 @@ static int choose_overlay_source(struct stagecp_ctx *c)
 		c->source_desc = NULL;
 	if (r == 0 && !why &&
 	    asprintf(&c->source_desc, "layers of the overlay mount %s (%zu "
-		     "layers%s)", c->from_root, m.n,
+		     "layers%s%s): clone from layer files", c->from_root, m.n,
+		     m.upper ? ", its upper directory first" : "",
 		     m.user ? ", userxattr" : "") < 0)
 		c->source_desc = NULL;
 	ovl_mount_free(&m);
@@ -144,6 +145,49 @@ static int choose_overlay_source(struct stagecp_ctx *c)
 const char *stagecp_workdir(const struct stagecp_ctx *c)
 {
 	return c->workdir;
+}
+
+/*
+ * A plain source copied into an overlay stage whose upper directory is on
+ * the source's filesystem: FICLONE and copy_file_range between them answer
+ * EXDEV, but copy_file_range from a detached overlay view of the source
+ * reflinks.  Where the view cannot be made (detached_overlay_falls_back()),
+ * the copy goes on as before, after one notice.
+ */
+static int choose_detached_view(struct stagecp_ctx *c)
+{
+	struct stat src;
+	char msg[256], what[64];
+	const char *op;
+	dev_t under;
+	int r;
+
+	if (c->layered || c->dst_layered ||
+	    c->opt.strategy != STAGECP_STRATEGY_AUTO ||
+	    ovl_is_overlay(c->from_fd) || !ovl_is_overlay(c->to_fd))
+		return 0;
+	if (sys_fstat(c->from_fd, &src) < 0 ||
+	    ovl_upper_dev(c->to_fd, &under) < 0 || under != src.st_dev)
+		return 0;
+	r = detached_overlay_make(&c->view, c->from_fd, &op);
+	if (r == 0) {
+		if (asprintf(&c->source_desc, "%s, read with copy_file_range "
+			     "via a detached overlay", c->from_root) < 0)
+			c->source_desc = NULL;
+		return 0;
+	}
+	if (!detached_overlay_falls_back(r)) {
+		report(&c->rep, c->from_root, op, r, false);
+		return r;
+	}
+	snprintf(what, sizeof(what), "detached overlay view: %s", op);
+	snprintf(msg, sizeof(msg), "%s; the data is copied by read/write "
+		 "instead", strerror(-r));
+	report_errmsg(&c->rep, c->from_root, what, r, msg, true);
+	if (asprintf(&c->source_desc, "%s, read directly: no %s (%s)",
+		     c->from_root, what, strerror(-r)) < 0)
+		c->source_desc = NULL;
+	return 0;
 }
 
 const char *stagecp_source_description(const struct stagecp_ctx *c)
@@ -261,7 +305,7 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	if (!c)
 		return -ENOMEM;
 	c->opt = *o;
-	c->from_fd = c->to_fd = c->acct_fd = -1;
+	c->from_fd = c->to_fd = c->acct_fd = c->view.root = -1;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->link_ready, NULL);
 	share_list_init(&c->shares);
@@ -341,6 +385,8 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	if (r == 0 && !c->layered)
 		r = choose_overlay_source(c);
 	if (r == 0)
+		r = choose_detached_view(c);
+	if (r == 0)
 		r = open_accounts_root(c, o);
 	if (r < 0)
 		goto free_ctx;
@@ -411,6 +457,7 @@ void stagecp_free(struct stagecp_ctx *c)
 		sys_close(c->to_fd);
 	if (c->layered)
 		layers_close(&c->src_layers);
+	detached_overlay_close(&c->view);
 	layers_close(&c->acct_layers);
 	layers_close(&c->dst_layers);
 	if (c->acct_fd >= 0)

@@ -16,6 +16,7 @@
 #include "movers/data.h"
 #include "movers/share.h"
 #include "movers/uring.h"
+#include "roots/detached_overlay.h"
 #include "roots/layers.h"
 #include "roots/resolve.h"
 #include "roots/stageroot.h"
@@ -120,6 +121,12 @@ struct stagecp_ctx {
 	bool acct_none;			/* a new layer without a base */
 	char *source_desc;		/* how a mounted overlay is read */
 	struct layers src_layers;
+	/*
+	 * A plain source into an overlay stage: the data of its files is
+	 * read through this view (root -1: none, or it could not be made,
+	 * which is remembered for the context's life).
+	 */
+	struct detached_overlay view;
 	/*
 	 * Shared state: the stats, the error and entry callbacks, the
 	 * hardlink map and the ladder are used under lock.

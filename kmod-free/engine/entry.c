@@ -293,6 +293,23 @@ static int open_target(struct stagecp_ctx *c, const struct src_ent *s,
 	return f->fd;
 }
 
+/*
+ * The same file in the source's detached overlay view, from where
+ * copy_file_range into an overlay stage reflinks (engine.c
+ * choose_detached_view()).  -1 without a view, for an empty file, or when
+ * the view holds another file there now: then the walk's own fd is read.
+ */
+static int view_open(struct stagecp_ctx *c, const struct src_ent *s,
+		     struct stat *st)
+{
+	int fd;
+
+	if (c->view.root < 0 || !s->st.st_size)
+		return -1;
+	fd = detached_overlay_open(&c->view, s->path, &s->st, st);
+	return fd < 0 ? -1 : fd;
+}
+
 static int copy_regular(struct worker *w, struct src_ent *s,
 			const struct dst_dir *d, const char *name,
 			const char *dpath, int made)
@@ -305,14 +322,22 @@ static int copy_regular(struct worker *w, struct src_ent *s,
 	const char *op = "copy";
 	struct staged_file f;
 	struct meta_now now;
+	struct stat vst;
 	struct node dst;
-	int r;
+	int r, vfd;
 
 	r = open_target(c, s, d, name, dpath, made, &f);
 	if (r < 0)
 		return r;
 	worker_phase(w, STAGECP_PHASE_DATA);
+	vfd = view_open(c, s, &vst);
+	if (vfd >= 0) {
+		ds.fd = vfd;
+		ds.st = &vst;
+	}
 	r = engine_data_copy(w, &ds, d->dev, f.fd, &used, &op);
+	if (vfd >= 0)
+		sys_close(vfd);
 	if (r < 0) {
 		report(&c->rep, r == -ESTAGECP_CHANGED ? s->path : dpath, op, r,
 		       false);

@@ -109,27 +109,44 @@ static void ovl_mount_drop_layers(struct ovl_mount *m)
 	m->n = 0;
 }
 
+/* Append one layer, given as mountinfo escapes it. */
+static int add_layer(struct ovl_mount *m, char *path)
+{
+	char **v = realloc(m->layers, (m->n + 2) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	m->layers = v;
+	unescape(path);
+	m->layers[m->n] = strdup(path);
+	if (!m->layers[m->n])
+		return -ENOMEM;
+	m->layers[++m->n] = NULL;
+	return 0;
+}
+
 static int add_layers(struct ovl_mount *m, char *list)
 {
 	char *save = NULL;
+	int r = 0;
 
 	/* "::" separates data-only layers, which are not modelled. */
 	if (strstr(list, "::"))
 		return -EOPNOTSUPP;
-	for (char *t = strtok_r(list, ":", &save); t;
-	     t = strtok_r(NULL, ":", &save)) {
-		char **v = realloc(m->layers, (m->n + 2) * sizeof(*v));
+	for (char *t = strtok_r(list, ":", &save); t && r == 0;
+	     t = strtok_r(NULL, ":", &save))
+		r = add_layer(m, t);
+	return r;
+}
 
-		if (!v)
-			return -ENOMEM;
-		m->layers = v;
-		unescape(t);
-		m->layers[m->n] = strdup(t);
-		if (!m->layers[m->n])
-			return -ENOMEM;
-		m->layers[++m->n] = NULL;
-	}
-	return 0;
+/*
+ * redirect_dir=on or =follow: directories may be renamed by a redirect
+ * xattr, which the layer reader does not model.  "off" and "nofollow"
+ * never follow one.
+ */
+static bool follows_redirects(const char *value)
+{
+	return strcmp(value, "off") && strcmp(value, "nofollow");
 }
 
 /* Read the options; say in m->why when the layers cannot be used. */
@@ -148,20 +165,28 @@ static int parse_options(struct ovl_mount *m, char *opts)
 			m->user = true;
 		else if (!strcmp(o, "metacopy=on"))
 			m->why = "it is mounted with metacopy=on";
+		else if (!strncmp(o, "redirect_dir=", 13) &&
+			 follows_redirects(o + 13))
+			m->why = "it is mounted with redirect_dir, whose "
+				 "renames the layer reader does not model";
 		else if (!strncmp(o, "datadir", 7))
 			m->why = "it has data-only layers";
 		else if (!strncmp(o, "lowerdir+", 9))
 			m->why = "its layers are listed one by one";
 	}
-	/* A writable overlay's upper directory is its own while mounted. */
-	if (upper)
-		m->why = "it has an upper directory, which only the mount "
-			 "may read consistently";
 	if (!lower)
 		m->why = "its lower layers are not listed";
 	if (m->why)
 		return 0;
-	r = add_layers(m, lower);
+	/*
+	 * A writable overlay's upper directory is its top layer.  Reading it
+	 * while mounted is safe: the kernel forbids changing the layers
+	 * behind the mount's back, not reading them, and nothing here writes.
+	 */
+	r = upper ? add_layer(m, upper) : 0;
+	m->upper = upper;
+	if (r == 0)
+		r = add_layers(m, lower);
 	if (r == -EOPNOTSUPP) {
 		m->why = "it has data-only layers";
 		r = 0;
@@ -260,6 +285,28 @@ bool ovl_upper_in_use(int fd)
 	}
 	free(text);
 	return used;
+}
+
+int ovl_upper_dev(int fd, dev_t *dev)
+{
+	char *text = NULL, *opts, *root = NULL, *upper;
+	bool mount_root;
+	struct stat st;
+	uint64_t id;
+	int r;
+
+	r = sys_statx_mnt_id(fd, "", AT_EMPTY_PATH, &id, &mount_root);
+	if (r == 0)
+		r = read_mountinfo(&text);
+	if (r < 0)
+		return r;
+	opts = find_options(text, id, &root);
+	upper = opts ? upper_of(opts) : NULL;
+	r = upper ? sys_fstatat(AT_FDCWD, upper, &st, 0) : -ENOENT;
+	if (r == 0)
+		*dev = st.st_dev;
+	free(text);
+	return r;
 }
 
 void ovl_mount_free(struct ovl_mount *m)

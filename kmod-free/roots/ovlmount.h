@@ -9,11 +9,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct ovl_mount {
 	char **layers;		/* topmost first, NULL-terminated */
 	size_t n;
 	bool user;		/* mounted with userxattr */
+	bool upper;		/* layers[0] is its upper directory */
 	const char *why;	/* not NULL: the layers cannot be used */
 };
 
@@ -21,12 +23,19 @@ struct ovl_mount {
 bool ovl_is_overlay(int fd);
 
 /*
- * The layers of the overlay whose root is fd.  When they cannot be used
- * (an upper directory, metacopy, data-only layers, not the mount's root)
+ * The layers of the overlay whose root is fd, its upper directory first
+ * when it has one.  When they cannot be used (metacopy, redirect_dir,
+ * data-only layers, not the mount's root)
  * m->why says why and m->n is 0.  Returns 0 or a negative errno.
  */
 int ovl_mount_read(int fd, struct ovl_mount *m);
 void ovl_mount_free(struct ovl_mount *m);
+
+/*
+ * The st_dev of the upper directory of the overlay mount that fd lies in:
+ * the filesystem its new files are written to.  -ENOENT without one.
+ */
+int ovl_upper_dev(int fd, dev_t *dev);
 
 /*
  * Whether the directory fd is the upper directory of a mounted overlay:

@@ -274,6 +274,22 @@ ssize_t sys_copy_file_range(int infd, off_t *inoff, int outfd, off_t *outoff,
 	return r < 0 ? -errno : r;
 }
 
+int sys_fsopen(const char *fstype, unsigned int flags)
+{
+	RETVAL(long, syscall(SYS_fsopen, fstype, flags));
+}
+
+int sys_fsconfig(int fsfd, unsigned int cmd, const char *key,
+		 const void *value, int aux)
+{
+	RET(syscall(SYS_fsconfig, fsfd, cmd, key, value, aux));
+}
+
+int sys_fsmount(int fsfd, unsigned int flags, unsigned int attr_flags)
+{
+	RETVAL(long, syscall(SYS_fsmount, fsfd, flags, attr_flags));
+}
+
 ssize_t sys_flistxattr(int fd, char *list, size_t len)
 {
 	RETVAL(ssize_t, flistxattr(fd, list, len));

@@ -72,6 +72,16 @@ int sys_ficlone(int dstfd, int srcfd);
 ssize_t sys_copy_file_range(int infd, off_t *inoff, int outfd, off_t *outoff,
 			    size_t len);
 
+/*
+ * The new mount API (fsopen(2), fsconfig(2), fsmount(2)).  key, value and
+ * aux as fsconfig(2) takes them.  -ENOSYS where the kernel lacks it or a
+ * seccomp filter says so.
+ */
+int sys_fsopen(const char *fstype, unsigned int flags);
+int sys_fsconfig(int fsfd, unsigned int cmd, const char *key,
+		 const void *value, int aux);
+int sys_fsmount(int fsfd, unsigned int flags, unsigned int attr_flags);
+
 /* Extended attributes through an open fd (files, directories). */
 ssize_t sys_flistxattr(int fd, char *list, size_t len);
 ssize_t sys_fgetxattr(int fd, const char *key, void *val, size_t len);

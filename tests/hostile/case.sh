@@ -397,6 +397,13 @@ start_racer() {
 	"$@" &
 	RACER=$!
 	_racers+=("$RACER")
+	# On a loaded machine python takes a while to start: the copies race
+	# only once it swaps.
+	local i
+	for ((i = 0; i < 600; i++)); do
+		grep -q '^started' "$T/racer.out" 2>/dev/null && break
+		sleep 0.05
+	done
 }
 
 # stop_racer PID: TERM it and wait (it stops by itself within a moment).

@@ -34,24 +34,6 @@ bad() {
 	failures+=("$*")
 }
 
-# ovl_mount DIR OPTIONS: an overlay at DIR until the test ends (lib.sh's
-# cleanup unmounts newest first, so overlays go before their loop fs).
-ovl_mount() {
-	mkdir -p "$1"
-	mount -t overlay overlay -o "$2" "$1" ||
-		fail "cannot mount overlay at $1 with $2"
-	_mounts+=("$1")
-}
-
-ovl_umount() {
-	local m keep=()
-	umount "$1" || fail "cannot unmount $1"
-	for m in "${_mounts[@]}"; do
-		[ "$m" = "$1" ] || keep+=("$m")
-	done
-	_mounts=("${keep[@]}")
-}
-
 # stagecp_ok WHAT ARGS...: stagecp ARGS must exit 0.  Its output (stdout
 # and stderr) is left in $out.
 stagecp_ok() {

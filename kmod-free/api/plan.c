@@ -88,11 +88,9 @@ static int source_exists(struct stagecp_ctx *c, const char *path)
  * mount is missing looks like (`buildah mount` forgotten): say so after
  * the not-found text, or the user hunts for a wrong path.
  */
-static const char *unmounted_hint(struct stagecp_ctx *c)
+static bool root_looks_unmounted(struct stagecp_ctx *c)
 {
-	if (c->layered || !c->from_root || !stage_root_is_empty(c->from_fd))
-		return "";
-	return " (the source root is empty: is the stage mounted?)";
+	return !c->layered && c->from_root && stage_root_is_empty(c->from_fd);
 }
 
 static int report_not_found(struct stagecp_ctx *c, const char *path, int r)
@@ -110,8 +108,9 @@ static int report_not_found(struct stagecp_ctx *c, const char *path, int r)
 			 "layers (--from-layers)", path);
 	} else if (c->from_root) {
 		snprintf(msg, sizeof(msg), "\"%s\": not found in the source "
-			 "root %s (--from)%s", path, c->from_root,
-			 unmounted_hint(c));
+			 "root %s (--from%s)", path, c->from_root,
+			 root_looks_unmounted(c) ? "; it is empty: is the "
+			 "stage mounted?" : "");
 	} else {
 		char *cwd = NULL;
 
@@ -316,7 +315,9 @@ static int expand_wildcard(struct stagecp_ctx *c, const char *src,
 
 		snprintf(msg, sizeof(msg), "lstat %s: %s%s", shown,
 			 r == -ENOENT ? "no such file or directory"
-				      : "cannot be read", unmounted_hint(c));
+				      : "cannot be read",
+			 root_looks_unmounted(c) ? " (the source root is empty: "
+			 "is the stage mounted?)" : "");
 		report_errmsg(&c->rep, shown, "match source", r, msg, false);
 		goto free_paths;
 	}

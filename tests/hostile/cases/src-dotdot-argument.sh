@@ -7,7 +7,7 @@ snap_before
 
 run_copy --from="$SRC" --to="$DST" /../outside/secret ../../outside/sub /out/
 expect_rc 1
-expect_errors "^stagecp: [^:]*outside/secret: .+: .*(no such file or directory|not found)$" \
-	"^stagecp: [^:]*outside/sub: .+: .*(no such file or directory|not found)$"
+expect_errors "^stagecp: [^:]*outside/secret: .+: .*(no such file or directory|not found in the source root .*)$" \
+	"^stagecp: [^:]*outside/sub: .+: .*(no such file or directory|not found in the source root .*)$"
 expect_absent "$DST/out/secret"
 finish

@@ -172,6 +172,7 @@ static int check_stages(const struct cli *cli, const char *what,
 			const struct stagecp_dockerfile *df)
 {
 	const struct stagecp_df_instr *missing = NULL;
+	const char *sep;
 	char target[80];
 	size_t i, k;
 
@@ -189,14 +190,18 @@ static int check_stages(const struct cli *cli, const char *what,
 			missing->copy.from);
 		fprintf(stderr, "stagecp: the target stage %s copies from:",
 			target);
-		for (i = 0; i < df->ninstrs; i++)
-			if (is_copy(df->instrs[i]) && df->instrs[i]->copy.from)
-				fprintf(stderr, " %s (line %u)",
-					df->instrs[i]->copy.from,
-					df->instrs[i]->line);
+		sep = " ";
+		for (i = 0; i < df->ninstrs; i++) {
+			if (!is_copy(df->instrs[i]) || !df->instrs[i]->copy.from)
+				continue;
+			fprintf(stderr, "%s%s (line %u)", sep,
+				df->instrs[i]->copy.from, df->instrs[i]->line);
+			sep = ", ";
+		}
 		fputs("\nstagecp: --stage options given:", stderr);
 		for (k = 0; k < cli->nstages; k++)
-			fprintf(stderr, " %s", cli->stages[k].name);
+			fprintf(stderr, "%s%s", k ? ", " : " ",
+				cli->stages[k].name);
 		fputs(cli->nstages ? "\n" : " none\n", stderr);
 		return -EINVAL;
 	}

@@ -41,6 +41,25 @@ int df_fail(const struct df_err *e, unsigned int line, const char *fmt, ...)
 	return -EINVAL;
 }
 
+void df_err_keyword(const struct df_err *e, const char *keyword)
+{
+	char *colon, *rest;
+	size_t klen = strlen(keyword), used;
+
+	if (!e || !e->buf || !e->len || !*keyword)
+		return;
+	colon = strstr(e->buf, ": ");
+	if (!colon || strncmp(e->buf, "line ", 5))
+		return;
+	rest = colon + 2;
+	used = strlen(e->buf) + 1;
+	if (used + klen + 2 > e->len)
+		return;		/* no room: the line alone names it */
+	memmove(rest + klen + 2, rest, strlen(rest) + 1);
+	memcpy(rest, keyword, klen);
+	memcpy(rest + klen, ": ", 2);
+}
+
 bool df_is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';

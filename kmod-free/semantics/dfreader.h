@@ -54,6 +54,9 @@ struct df_err {
 int df_fail(const struct df_err *e, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* "line N: msg" becomes "line N: KEYWORD: msg" when it fits. */
+void df_err_keyword(const struct df_err *e, const char *keyword);
+
 /*
  * Read text into *out.  Returns 0, -EINVAL with "line N: ..." in err
  * (out is then empty), or -ENOMEM.  A text without instructions is not

@@ -875,6 +875,8 @@ int df_parse(const char *text, struct df_file *out, char *errbuf,
 	for (size_t i = 0; i < out->text.n; i++) {
 		err = parse_instr(&ps, &out->text.lines[i], &out->instrs[i]);
 		out->n = i + 1;
+		if (err == -EINVAL)
+			df_err_keyword(&e, out->instrs[i].keyword);
 		if (err)
 			goto free_file;
 	}

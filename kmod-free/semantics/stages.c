@@ -79,7 +79,8 @@ static int expand(struct eval *ev, const struct df_instr *in,
 	if (r == -EINVAL) {
 		struct df_err e = { ev->err, ev->errlen };
 
-		return df_fail(&e, in->raw->line, "%s", msg);
+		df_fail(&e, in->raw->line, "%s", msg);
+		df_err_keyword(&e, in->keyword);
 	}
 	return r;
 }
@@ -97,7 +98,9 @@ static int fail_at(struct eval *ev, const struct df_instr *in,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return df_fail(&e, in->raw->line, "%s", msg);
+	df_fail(&e, in->raw->line, "%s", msg);
+	df_err_keyword(&e, in->keyword);
+	return -EINVAL;
 }
 
 /* The automatic platform ARGs, for the machine we were built for. */
@@ -273,21 +276,26 @@ static int dispatch_arg(struct eval *ev, struct state *s,
 static int dispatch_env(struct eval *ev, struct state *s,
 			const struct df_instr *in)
 {
-	for (size_t k = 0; k < in->nkvs; k++) {
-		char *key = NULL, *val = NULL;
-		int r;
+	struct strv kv = { 0 };
+	size_t k;
+	int r = 0;
 
-		r = expand(ev, in, &s->env, in->kvs[k].key, &key);
+	/* The whole line is expanded before any of it is set. */
+	for (k = 0; !r && k < in->nkvs; k++) {
+		char *w = NULL;
+
+		r = expand(ev, in, &s->env, in->kvs[k].key, &w);
 		if (!r)
-			r = expand(ev, in, &s->env, in->kvs[k].value, &val);
+			r = strv_push(&kv, w);
 		if (!r)
-			r = shenv_set(&s->env, key, val);
-		free(key);
-		free(val);
-		if (r)
-			return r;
+			r = expand(ev, in, &s->env, in->kvs[k].value, &w);
+		if (!r)
+			r = strv_push(&kv, w);
 	}
-	return 0;
+	for (k = 0; !r && k + 1 < kv.n; k += 2)
+		r = shenv_set(&s->env, kv.v[k], kv.v[k + 1]);
+	strv_free(&kv);
+	return r;
 }
 
 static int dispatch_workdir(struct eval *ev, struct state *s,

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "fuzz_check.h"
-#include "owner.h"
+#include "semantics/owner.h"
 
 /* Every lookup scans the whole file: keep each run fast. */
 #define MAX_INPUT (64u << 10)

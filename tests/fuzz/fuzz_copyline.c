@@ -15,11 +15,11 @@
 #include <string.h>
 
 #include "fuzz_check.h"
-#include "copyline.h"
-#include "gomatch.h"
-#include "ignore.h"
-#include "modespec.h"
-#include "owner.h"
+#include "semantics/dockerfile.h"
+#include "semantics/gomatch.h"
+#include "semantics/ignore.h"
+#include "semantics/modespec.h"
+#include "semantics/owner.h"
 
 /* Bigger inputs only slow the fuzzer down; they find nothing new. */
 #define MAX_INPUT (64u << 10)

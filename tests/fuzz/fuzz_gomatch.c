@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "fuzz_check.h"
-#include "gomatch.h"
+#include "semantics/gomatch.h"
 
 /* Matching is quadratic at worst: longer inputs only cost time. */
 #define MAX_INPUT (16u << 10)

@@ -23,8 +23,8 @@
 #include <string.h>
 
 #include "fuzz_check.h"
-#include "gomatch.h"
-#include "ignore.h"
+#include "semantics/gomatch.h"
+#include "semantics/ignore.h"
 
 /* The NFA is linear, but patterns x paths x depth adds up. */
 #define MAX_INPUT (16u << 10)

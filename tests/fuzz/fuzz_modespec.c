@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_check.h"
-#include "modespec.h"
+#include "semantics/modespec.h"
 
 /* A value longer than this is no more interesting, just slower. */
 #define MAX_INPUT (64u << 10)

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "fuzz_check.h"
-#include "owner.h"
+#include "semantics/owner.h"
 
 /* The streams are scanned per lookup: keep each run fast. */
 #define MAX_INPUT (64u << 10)

@@ -185,19 +185,20 @@ static int find_stages(struct eval *ev, size_t first_from)
 			return fail_at(ev, in, "duplicate stage name \"%s\"",
 				       in->name);
 		st->from = in;
+		/* Counted now: df_plan_free() then frees what it holds. */
+		p->nstages++;
 		r = expand(ev, in, &ev->global, in->base, &st->base);
 		if (r)
 			return r;
 		if (!*st->base)
 			return fail_at(ev, in, "base name (%s) should not be "
 				       "blank", in->base);
-		st->base_stage = stage_by_name(p, p->nstages, st->base);
+		st->base_stage = stage_by_name(p, p->nstages - 1, st->base);
 		if (in->name) {
 			st->name = strdup(in->name);
 			if (!st->name)
 				return -ENOMEM;
 		}
-		p->nstages++;
 	}
 	return 0;
 }

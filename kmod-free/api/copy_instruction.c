@@ -572,6 +572,15 @@ static int check_many_sources(struct stagecp_ctx *c, const struct plan *p,
 	return -EINVAL;
 }
 
+/* The time spent and the result of one stagecp_copy() or stagecp_add(). */
+static int copy_end(struct stagecp_ctx *c, uint64_t start, int r)
+{
+	c->stats.elapsed_ns = c->elapsed_base + (engine_now_ns() - start);
+	if (engine_cancelled(c))
+		return -ECANCELED;
+	return c->first_err ? c->first_err : r;
+}
+
 int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 		 size_t nsrcs, const char *dest)
 {
@@ -600,10 +609,7 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 		copy_item(c, &plan.v[i], dabs, dest_is_dir);
 	plan_free(&plan);
 	free(dabs);
-	c->stats.elapsed_ns = c->elapsed_base + (engine_now_ns() - start);
-	if (engine_cancelled(c))
-		return -ECANCELED;
-	return c->first_err ? c->first_err : r;
+	return copy_end(c, start, r);
 }
 
 /*
@@ -721,10 +727,7 @@ int stagecp_add(struct stagecp_ctx *c, const char *const *srcs, size_t nsrcs,
 	free(fds);
 	plan_free(&plan);
 	free(dabs);
-	c->stats.elapsed_ns = c->elapsed_base + (engine_now_ns() - start);
-	if (engine_cancelled(c))
-		return -ECANCELED;
-	return c->first_err ? c->first_err : r;
+	return copy_end(c, start, r);
 }
 
 int stagecp_make_workdir(struct stagecp_ctx *c, const char *path)

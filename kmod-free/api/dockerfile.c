@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/copy_line.h"
 #include "semantics/stages.h"
 #include "stagecp.h"
 
@@ -52,19 +53,8 @@ static void fill_instr(struct stagecp_df_instr *o, const struct df_step *st)
 	};
 	if (o->kind != STAGECP_DF_COPY && o->kind != STAGECP_DF_ADD)
 		return;
-	o->copy = (struct stagecp_copy_line){
-		.line = o->line,
-		.from = c->from,
-		.chown = c->chown && c->chown[0] ? c->chown : NULL,
-		.chmod = c->chmod && c->chmod[0] ? c->chmod : NULL,
-		.link = c->link,
-		.parents = c->parents,
-		.excludes = (const char *const *)c->excludes,
-		.nexcludes = c->nexcludes,
-		.srcs = (const char *const *)c->srcs,
-		.nsrcs = c->nsrcs,
-		.dest = c->dest,
-	};
+	copy_line_fill(&o->copy, c);
+	o->copy.line = o->line;
 }
 
 void stagecp_dockerfile_free(struct stagecp_dockerfile *df)

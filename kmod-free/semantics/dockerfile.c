@@ -850,28 +850,42 @@ void df_file_free(struct df_file *f)
 	df_text_free(&f->text);
 }
 
+/*
+ * The text's instructions, with room for n of what the caller makes of
+ * them; a text without any is an error.
+ */
+static int read_instructions(const char *text, struct df_text *t,
+			     struct parser *ps, void **room, size_t size)
+{
+	int err = df_read(text, t, ps->err);
+
+	if (err)
+		return err;
+	ps->escape = t->escape;
+	if (!t->n)
+		err = df_fail(ps->err, t->nlines ? t->nlines : 1, "file with "
+			      "no instructions");
+	else if (!(*room = calloc(t->n, size)))
+		err = -ENOMEM;
+	if (err)
+		df_text_free(t);
+	return err;
+}
+
 int df_parse(const char *text, struct df_file *out, char *errbuf,
 	     size_t errlen)
 {
 	struct df_err e = { errbuf, errlen };
 	struct parser ps = { .err = &e };
+	void *room = NULL;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	err = df_read(text, &out->text, &e);
+	err = read_instructions(text, &out->text, &ps, &room,
+				sizeof(*out->instrs));
 	if (err)
 		return err;
-	ps.escape = out->text.escape;
-	if (!out->text.n) {
-		err = df_fail(&e, out->text.nlines ? out->text.nlines : 1,
-			      "file with no instructions");
-		goto free_file;
-	}
-	out->instrs = calloc(out->text.n, sizeof(*out->instrs));
-	if (!out->instrs) {
-		err = -ENOMEM;
-		goto free_file;
-	}
+	out->instrs = room;
 	for (size_t i = 0; i < out->text.n; i++) {
 		err = parse_instr(&ps, &out->text.lines[i], &out->instrs[i]);
 		out->n = i + 1;
@@ -929,26 +943,17 @@ int copyline_parse(const char *text, struct copyline_list *out,
 {
 	struct df_err e = { errbuf, errlen };
 	struct parser ps = { .err = &e };
+	void *room = NULL;
 	struct df_text t;
 	size_t i, k;
 	int err;
 
 	out->instrs = NULL;
 	out->count = 0;
-	err = df_read(text, &t, &e);
+	err = read_instructions(text, &t, &ps, &room, sizeof(*out->instrs));
 	if (err)
 		return err;
-	ps.escape = t.escape;
-	if (!t.n) {
-		err = df_fail(&e, t.nlines ? t.nlines : 1, "file with no "
-			      "instructions");
-		goto free_text;
-	}
-	out->instrs = calloc(t.n, sizeof(*out->instrs));
-	if (!out->instrs) {
-		err = -ENOMEM;
-		goto free_text;
-	}
+	out->instrs = room;
 	for (i = 0; i < t.n && !err; i++) {
 		const struct df_rawline *rl = &t.lines[i];
 		struct df_instr in = { .kind = DF_COPY, .raw = rl };
@@ -970,7 +975,6 @@ int copyline_parse(const char *text, struct copyline_list *out,
 		memset(&in.copy, 0, sizeof(in.copy));
 		df_instr_free(&in);
 	}
-free_text:
 	df_text_free(&t);
 	if (err)
 		copyline_list_free(out);

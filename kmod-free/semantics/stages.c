@@ -103,6 +103,31 @@ static int fail_at(struct eval *ev, const struct df_instr *in,
 	return -EINVAL;
 }
 
+/*
+ * One ARG into env: a build argument as given, else the default expanded
+ * in env, else (without a default) the global ARG of that name.
+ */
+static int set_arg(struct eval *ev, const struct df_instr *in,
+		   const struct df_kv *kv, struct shenv *env,
+		   const struct shenv *global)
+{
+	const char *given = build_arg(&ev->ba, kv->key);
+	char *v = NULL;
+	int r;
+
+	if (given)
+		return shenv_set(env, kv->key, given);
+	if (kv->value) {
+		r = expand(ev, in, env, kv->value, &v);
+		if (!r)
+			r = shenv_set(env, kv->key, v);
+		free(v);
+		return r;
+	}
+	given = global ? shenv_get(global, kv->key) : NULL;
+	return given ? shenv_set(env, kv->key, given) : 0;
+}
+
 /* The automatic platform ARGs, for the machine we were built for. */
 static int platform_args(struct shenv *g)
 {
@@ -134,20 +159,8 @@ static int global_args(struct eval *ev, size_t *first_from)
 		if (in->kind != DF_ARG)
 			return fail_at(ev, in, "%s", "no build stage in "
 				       "current context");
-		for (k = 0; !r && k < in->nkvs; k++) {
-			const struct df_kv *kv = &in->kvs[k];
-			const char *given = build_arg(&ev->ba, kv->key);
-			char *v = NULL;
-
-			if (given)
-				r = shenv_set(&ev->global, kv->key, given);
-			else if (kv->value) {
-				r = expand(ev, in, &ev->global, kv->value, &v);
-				if (!r)
-					r = shenv_set(&ev->global, kv->key, v);
-				free(v);
-			}
-		}
+		for (k = 0; !r && k < in->nkvs; k++)
+			r = set_arg(ev, in, &in->kvs[k], &ev->global, NULL);
 	}
 	*first_from = i;
 	return r;
@@ -251,27 +264,11 @@ static void state_free(struct state *s)
 static int dispatch_arg(struct eval *ev, struct state *s,
 			const struct df_instr *in)
 {
-	for (size_t k = 0; k < in->nkvs; k++) {
-		const struct df_kv *kv = &in->kvs[k];
-		const char *given = build_arg(&ev->ba, kv->key);
-		char *v = NULL;
-		int r = 0;
+	int r = 0;
 
-		if (given)
-			r = shenv_set(&s->env, kv->key, given);
-		else if (kv->value) {
-			r = expand(ev, in, &s->env, kv->value, &v);
-			if (!r)
-				r = shenv_set(&s->env, kv->key, v);
-			free(v);
-		} else if (shenv_get(&ev->global, kv->key)) {
-			r = shenv_set(&s->env, kv->key,
-				      shenv_get(&ev->global, kv->key));
-		}
-		if (r)
-			return r;
-	}
-	return 0;
+	for (size_t k = 0; !r && k < in->nkvs; k++)
+		r = set_arg(ev, in, &in->kvs[k], &s->env, &ev->global);
+	return r;
 }
 
 static int dispatch_env(struct eval *ev, struct state *s,

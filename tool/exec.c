@@ -16,6 +16,8 @@
 #include "exec.h"
 #include "json.h"
 
+#include "cli.h"
+
 /* Instruction files are small: a cap keeps a wrong file from hurting. */
 #define EXEC_MAX_TEXT (64u << 20)
 

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "cli.h"
+#include "invocation.h"
 
 /*
  * Run the instructions of file (when not NULL) and of lines[0..n), in

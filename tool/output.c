@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-#include "cli.h"
 #include "json.h"
+#include "output.h"
 
 void cli_put_path(FILE *f, const char *p)
 {

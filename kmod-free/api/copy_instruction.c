@@ -15,18 +15,18 @@
 #include <string.h>
 #include <linux/magic.h>
 
-#include "semantics/accounts.h"
+#include "api/accounts.h"
+#include "api/plan.h"
 #include "engine/dryrun.h"
-#include "roots/dstlayers.h"
+#include "engine/dstlayers.h"
 #include "engine/engine.h"
 #include "engine/filter.h"
-#include "roots/layers.h"
-#include "seam/pathbuf.h"
-#include "semantics/plan.h"
-#include "roots/resolve.h"
-#include "seam/sys.h"
 #include "engine/tree.h"
 #include "engine/unpack.h"
+#include "roots/layers.h"
+#include "roots/resolve.h"
+#include "seam/pathbuf.h"
+#include "seam/sys.h"
 
 /*
  * Directories a copy creates on the way to DEST: 0755 (or as --chmod says),
@@ -57,11 +57,11 @@ static int dest_path(struct stagecp_ctx *c, const char *path, char **res)
 		return *res ? 0 : -ENOMEM;
 	}
 	if (c->dst_layered)
-		r = layers_resolve_path(c, &c->dst_layers, path, true, res);
+		r = layers_resolve_path(&c->res, &c->dst_layers, path, true, res);
 	else
-		r = resolve_root_path(c, c->to_fd, path, true, res);
+		r = resolve_root_path(&c->res, c->to_fd, path, true, res);
 	if (r < 0)
-		report(c, path, "resolve", r, false);
+		report(&c->rep, path, "resolve", r, false);
 	return r;
 }
 
@@ -112,7 +112,7 @@ static int top_src_open(struct stagecp_ctx *c, const char *res,
 
 	t->ent.fd = -1;
 	t->ent.path = path;
-	t->pathfd = resolve_open(c, c->from_fd, res, O_PATH);
+	t->pathfd = resolve_open(&c->res, c->from_fd, res, O_PATH);
 	if (t->pathfd < 0)
 		return t->pathfd;
 	r = sys_fstat(t->pathfd, &t->ent.st);
@@ -128,7 +128,7 @@ static int top_src_open(struct stagecp_ctx *c, const char *res,
 		flags = O_RDONLY | O_DIRECTORY | O_NOCTTY;
 	else
 		return 0;
-	t->ent.fd = resolve_open(c, c->from_fd, res, flags);
+	t->ent.fd = resolve_open(&c->res, c->from_fd, res, flags);
 	if (t->ent.fd < 0) {
 		r = t->ent.fd;
 		goto close_path;
@@ -164,7 +164,7 @@ static int top_src_open_layered(struct stagecp_ctx *c, const char *path,
 
 	t->ent.fd = -1;
 	t->ent.path = path;
-	r = layers_resolve(c, &c->src_layers, path, true, &e);
+	r = layers_resolve(&c->res, &c->src_layers, path, true, &e);
 	if (r < 0)
 		return r;
 	if (e.is_dir) {
@@ -207,9 +207,9 @@ static int make_dirs_attr(struct stagecp_ctx *c, const char *dir,
 	if (c->dst_layered && !c->link)
 		r = dstl_mkdirs(c, *res, &attr, &failed, merged);
 	else
-		r = resolve_mkdirs(c, c->to_fd, *res, &attr, &failed);
+		r = resolve_mkdirs(&c->res, c->to_fd, *res, &attr, &failed);
 	if (r < 0) {
-		report(c, failed ? failed : *res, "mkdir", r, false);
+		report(&c->rep, failed ? failed : *res, "mkdir", r, false);
 		free(failed);
 		free(*res);
 		*res = NULL;
@@ -271,7 +271,7 @@ static int copy_dir_source(struct stagecp_ctx *c, struct top_src *t,
 	int fd, r;
 
 	if (tst && !S_ISDIR(tst->st_mode) && !c->link)
-		return report_type_clash(c, target, "copy", true, -ENOTDIR);
+		return report_type_clash(&c->rep, target, "copy", true, -ENOTDIR);
 	fd = make_dirs(c, target, &res, &merged);
 	if (fd < 0)
 		return fd;
@@ -325,7 +325,7 @@ static int copy_leaf_source(struct stagecp_ctx *c, struct top_src *t,
 static int open_in_dst_layers(struct stagecp_ctx *c, const char *path)
 {
 	struct layer_entry e;
-	int r = layers_resolve(c, &c->dst_layers, path, false, &e);
+	int r = layers_resolve(&c->res, &c->dst_layers, path, false, &e);
 
 	if (r < 0)
 		return r;
@@ -346,7 +346,7 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 	if (r < 0)
 		return r;
 	fd = c->dst_layered ? open_in_dst_layers(c, res)
-			    : resolve_open(c, c->to_fd, res, O_PATH);
+			    : resolve_open(&c->res, c->to_fd, res, O_PATH);
 	*exists = fd >= 0;
 	if (fd >= 0) {
 		r = sys_fstat(fd, tst);
@@ -355,7 +355,7 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 		r = fd;
 	}
 	if (r < 0) {
-		report(c, res, "stat", r, false);
+		report(&c->rep, res, "stat", r, false);
 		free(res);
 		return r;
 	}
@@ -386,7 +386,7 @@ static int open_existing_ancestor(struct stagecp_ctx *c, const char *dest)
 	r = dest_path(c, dest, &res);
 	if (r < 0)
 		return r;
-	while ((fd = resolve_open(c, c->to_fd, res, O_PATH | O_DIRECTORY)) ==
+	while ((fd = resolve_open(&c->res, c->to_fd, res, O_PATH | O_DIRECTORY)) ==
 		       -ENOENT && strcmp(res, "/")) {
 		cut = path_dir(res);
 		free(res);
@@ -416,7 +416,7 @@ static int check_not_inside(struct stagecp_ctx *c, const struct top_src *t,
 	sys_close(fd);
 	if (r <= 0)
 		return r;
-	report_errmsg(c, dest, "copy", -ELOOP, "the destination is inside "
+	report_errmsg(&c->rep, dest, "copy", -ELOOP, "the destination is inside "
 		      "the source directory", false);
 	return -ELOOP;
 }
@@ -446,7 +446,7 @@ static int dry_run_item(struct stagecp_ctx *c, struct top_src *t,
 	r = dest_path(c, parent, &res);
 	if (r < 0)
 		goto free_parent;
-	dfd = resolve_open(c, c->to_fd, res, O_RDONLY | O_DIRECTORY);
+	dfd = resolve_open(&c->res, c->to_fd, res, O_RDONLY | O_DIRECTORY);
 	free(res);
 	if (is_dir) {
 		if (dfd < 0)
@@ -485,11 +485,11 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 	if (c->layered)
 		r = top_src_open_layered(c, it->path, &t);
 	else
-		r = resolve_root_path(c, c->from_fd, it->path, true, &sres);
+		r = resolve_root_path(&c->res, c->from_fd, it->path, true, &sres);
 	if (r == 0 && !c->layered)
 		r = top_src_open(c, sres, it->path, &t);
 	if (r < 0) {
-		report(c, it->path, "open source", r, false);
+		report(&c->rep, it->path, "open source", r, false);
 		goto free_paths;
 	}
 	r = check_not_inside(c, &t, dest);
@@ -498,7 +498,7 @@ static int copy_item(struct stagecp_ctx *c, const struct plan_item *it,
 	if ((c->opt.flags & STAGECP_F_DRY_RUN) &&
 	    (c->layered || c->dst_layered)) {
 		/* The dry walk reads plain directories only. */
-		report_errmsg(c, it->path, "dry run", -EOPNOTSUPP,
+		report_errmsg(&c->rep, it->path, "dry run", -EOPNOTSUPP,
 			      "a dry run of a layer stack is not supported",
 			      false);
 		r = -EOPNOTSUPP;
@@ -557,16 +557,16 @@ static int check_many_sources(struct stagecp_ctx *c, const struct plan *p,
 
 	if (p->n < 2 || dest_is_dir)
 		return 0;
-	r = resolve_root_path(c, c->to_fd, dest, true, &res);
+	r = resolve_root_path(&c->res, c->to_fd, dest, true, &res);
 	if (r == 0) {
-		fd = resolve_open(c, c->to_fd, res, O_PATH | O_DIRECTORY);
+		fd = resolve_open(&c->res, c->to_fd, res, O_PATH | O_DIRECTORY);
 		free(res);
 		if (fd >= 0) {
 			sys_close(fd);
 			return 0;
 		}
 	}
-	report_errmsg(c, dest, "copy", -ENOTDIR, "When using COPY with more "
+	report_errmsg(&c->rep, dest, "copy", -ENOTDIR, "When using COPY with more "
 		      "than one source file, the destination must be a "
 		      "directory and end with a /", false);
 	return -EINVAL;
@@ -578,7 +578,7 @@ static int copy_end(struct stagecp_ctx *c, uint64_t start, int r)
 	c->stats.elapsed_ns = c->elapsed_base + (engine_now_ns() - start);
 	if (engine_cancelled(c))
 		return -ECANCELED;
-	return c->first_err ? c->first_err : r;
+	return c->rep.first_err ? c->rep.first_err : r;
 }
 
 int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
@@ -590,7 +590,7 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 	char *dabs;
 	int r;
 
-	c->first_err = 0;
+	c->rep.first_err = 0;
 	c->copy_start = start;
 	c->elapsed_base = c->stats.elapsed_ns;
 	/* A relative DEST starts at the workdir; "" and "." name it. */
@@ -626,23 +626,23 @@ static int open_archive(struct stagecp_ctx *c, const char *path, int *fd)
 	*fd = -1;
 	if (c->layered)
 		return 0;	/* a layer stack's files are copied as files */
-	r = resolve_root_path(c, c->from_fd, path, true, &res);
+	r = resolve_root_path(&c->res, c->from_fd, path, true, &res);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
 		return 0;
 	/* O_PATH first: a FIFO or a device is never opened for I/O. */
-	pfd = resolve_open(c, c->from_fd, res, O_PATH);
+	pfd = resolve_open(&c->res, c->from_fd, res, O_PATH);
 	r = pfd < 0 ? pfd : sys_fstat(pfd, &st);
 	if (r == 0 && S_ISREG(st.st_mode)) {
-		*fd = resolve_open(c, c->from_fd, res, SYS_O_SRC);
+		*fd = resolve_open(&c->res, c->from_fd, res, SYS_O_SRC);
 		r = *fd < 0 ? 0 : unpack_probe(*fd);
 		if (*fd >= 0)
 			sys_close(*fd);
 		*fd = -1;
 		/* A second open: libarchive read the first one's offset. */
 		if (r == 1)
-			*fd = resolve_open(c, c->from_fd, res, SYS_O_SRC);
+			*fd = resolve_open(&c->res, c->from_fd, res, SYS_O_SRC);
 	}
 	if (pfd >= 0)
 		sys_close(pfd);
@@ -658,7 +658,7 @@ static int add_archive(struct stagecp_ctx *c, int fd, const char *src,
 	int dfd, r;
 
 	if (c->dst_layered) {
-		report_msg(c, src, "extract", "ADD of an archive into a "
+		report_msg(&c->rep, src, "extract", "ADD of an archive into a "
 			   "layer stack destination is not supported", false);
 		return -EOPNOTSUPP;
 	}
@@ -688,7 +688,7 @@ int stagecp_add(struct stagecp_ctx *c, const char *const *srcs, size_t nsrcs,
 	size_t i;
 	int r;
 
-	c->first_err = 0;
+	c->rep.first_err = 0;
 	r = accounts_resolve_owner(c);
 	if (r == 0)
 		r = plan_build(c, srcs, nsrcs, &plan);
@@ -718,8 +718,8 @@ int stagecp_add(struct stagecp_ctx *c, const char *const *srcs, size_t nsrcs,
 		if (fds[i] < 0)
 			copy_item(c, &plan.v[i], dabs, dest_is_dir);
 		else if (add_archive(c, fds[i], plan.v[i].path, dabs) < 0 &&
-			 !c->first_err)
-			c->first_err = -EIO;
+			 !c->rep.first_err)
+			c->rep.first_err = -EIO;
 	}
 	for (i = 0; i < plan.n; i++)
 		if (fds[i] >= 0)
@@ -737,7 +737,7 @@ int stagecp_make_workdir(struct stagecp_ctx *c, const char *path)
 	char *dabs, *res = NULL;
 	int fd, anc;
 
-	c->first_err = 0;
+	c->rep.first_err = 0;
 	dabs = path[0] == '/' ? path_clean(path)
 			      : path_join_clean(c->workdir, path);
 	if (!dabs)
@@ -745,7 +745,7 @@ int stagecp_make_workdir(struct stagecp_ctx *c, const char *path)
 	if (c->opt.flags & STAGECP_F_DRY_RUN) {
 		/* Only tell whether it would be made. */
 		fd = dest_path(c, dabs, &res);
-		anc = fd < 0 ? -1 : resolve_open(c, c->to_fd, res,
+		anc = fd < 0 ? -1 : resolve_open(&c->res, c->to_fd, res,
 						 O_PATH | O_DIRECTORY);
 		if (anc >= 0)
 			sys_close(anc);

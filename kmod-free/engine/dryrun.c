@@ -16,9 +16,9 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
-#include "seam/dirnames.h"
 #include "engine/engine.h"
 #include "engine/filter.h"
+#include "seam/dirnames.h"
 #include "seam/pathbuf.h"
 #include "seam/sys.h"
 
@@ -104,7 +104,7 @@ static int dry_action(struct stagecp_ctx *c, int dfd, const char *name,
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0) {
-		report(c, dpath, "stat", r, false);
+		report(&c->rep, dpath, "stat", r, false);
 		return r;
 	}
 	if (is_dir && S_ISDIR(st.st_mode)) {
@@ -115,7 +115,7 @@ static int dry_action(struct stagecp_ctx *c, int dfd, const char *name,
 	/* A type change is refused, except by --link, which replaces. */
 	if (c->link || (!is_dir && !S_ISDIR(st.st_mode)))
 		return 0;
-	report_type_clash(c, dpath, "copy", is_dir,
+	report_type_clash(&c->rep, dpath, "copy", is_dir,
 			  is_dir ? -ENOTDIR : -EISDIR);
 	return -EEXIST;
 }
@@ -226,7 +226,7 @@ static int dry_push(struct dry_walk *w, int sfd, int dfd, bool pending,
 	f->dpath_len = w->dpath.len;
 	r = dir_names_read(&f->names, sfd);
 	if (r < 0) {
-		report(w->c, w->spath.s, "read directory", r, false);
+		report(&w->c->rep, w->spath.s, "read directory", r, false);
 		dir_names_free(&f->names);
 		return r;
 	}
@@ -263,7 +263,7 @@ static int dry_entry(struct dry_walk *w, const char *ent, size_t sold,
 
 	r = sys_fstatat(f->sfd, name, &s.st, AT_SYMLINK_NOFOLLOW);
 	if (r < 0) {
-		report(c, w->spath.s, "stat", r, false);
+		report(&c->rep, w->spath.s, "stat", r, false);
 		return r;
 	}
 	if (w->filter)
@@ -293,7 +293,7 @@ static int dry_entry(struct dry_walk *w, const char *ent, size_t sold,
 	if (sfd < 0) {
 		filter_state_free(&fstate);
 		if (r == 0)
-			report(c, w->spath.s, "open", sfd, false);
+			report(&c->rep, w->spath.s, "open", sfd, false);
 		return sfd;
 	}
 	if (f->dfd >= 0)

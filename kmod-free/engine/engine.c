@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "seam/dirnames.h"
 #include "engine/engine.h"
 #include "roots/ovlmount.h"
-#include "seam/pathbuf.h"
 #include "roots/resolve.h"
+#include "seam/dirnames.h"
+#include "seam/pathbuf.h"
 #include "seam/sys.h"
 
 /* The read/write loop's buffer: big enough to amortise the syscalls. */
@@ -39,7 +39,7 @@ static int open_root(struct stagecp_ctx *c, const char *path, int *fd)
 {
 	*fd = resolve_open_root(path);
 	if (*fd < 0) {
-		report(c, path, "open root", *fd, false);
+		report(&c->rep, path, "open root", *fd, false);
 		return *fd;
 	}
 	return 0;
@@ -61,7 +61,7 @@ static int default_workdir(struct stagecp_ctx *c)
 	}
 	r = sys_getcwd(&cwd);
 	if (r < 0) {
-		report(c, ".", "get current directory", r, false);
+		report(&c->rep, ".", "get current directory", r, false);
 		return r;
 	}
 	c->workdir = path_clean(cwd);
@@ -76,10 +76,10 @@ static void report_option(struct stagecp_ctx *c, const char *name,
 	char *path;
 
 	if (asprintf(&path, "%s=%s", name, value) < 0) {
-		report_msg(c, name, op, err, false);
+		report_msg(&c->rep, name, op, err, false);
 		return;
 	}
-	report_msg(c, path, op, err, false);
+	report_msg(&c->rep, path, op, err, false);
 	free(path);
 }
 
@@ -105,7 +105,7 @@ static int choose_overlay_source(struct stagecp_ctx *c)
 		why = "the destination is an overlay mount too, and "
 		      "copy_file_range between the mounts reflinks";
 	if (!why) {
-		r = layers_open(c, &c->src_layers,
+		r = layers_open(&c->res, &c->src_layers,
 				(const char *const *)m.layers, m.n, m.user);
 		if (r == 0) {
 			c->layered = true;
@@ -140,7 +140,7 @@ static int open_accounts_root(struct stagecp_ctx *c,
 			      const struct stagecp_options *o)
 {
 	if (o->nbase_layers)
-		return layers_open(c, &c->acct_layers, o->base_layers,
+		return layers_open(&c->res, &c->acct_layers, o->base_layers,
 				   o->nbase_layers, o->userxattr);
 	if (o->base_root)
 		return open_root(c, o->base_root, &c->acct_fd);
@@ -158,16 +158,16 @@ static int make_new_layer(struct stagecp_ctx *c, const char *path)
 	int fd, r = sys_mkdirat(AT_FDCWD, path, 0755);
 
 	if (r < 0 && r != -EEXIST) {
-		report(c, path, "create layer", r, false);
+		report(&c->rep, path, "create layer", r, false);
 		return r;
 	}
 	fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	r = fd < 0 ? fd : dir_names_read(&names, fd);
 	if (r == 0 && names.n)
-		report_errmsg(c, path, "create layer", -EEXIST, "a new layer "
+		report_errmsg(&c->rep, path, "create layer", -EEXIST, "a new layer "
 			      "must be empty", false);
 	else if (r < 0)
-		report(c, path, "open layer", r, false);
+		report(&c->rep, path, "open layer", r, false);
 	if (r == 0 && names.n)
 		r = -EEXIST;
 	dir_names_free(&names);
@@ -213,7 +213,7 @@ static int copy_copy_options(struct stagecp_ctx *c,
 	r = ignore_compile(&c->excludes, c->opt.excludes, o->nexcludes, err,
 			   sizeof(err));
 	if (r == -EINVAL)
-		report_msg(c, "--exclude", "parse pattern", err, false);
+		report_msg(&c->rep, "--exclude", "parse pattern", err, false);
 	if (r == 0 && c->opt.chmod) {
 		r = modespec_parse(c->opt.chmod, &c->mode, err, sizeof(err));
 		if (r == -EINVAL)
@@ -236,7 +236,15 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	pthread_cond_init(&c->link_ready, NULL);
 	share_list_init(&c->shares);
 	c->jobs = o->jobs ? o->jobs : online_cpus();
-	c->no_openat2 = o->flags & STAGECP_F_NO_OPENAT2;
+	c->rep = (struct report){
+		.lock = &c->lock,
+		.on_error = o->on_error,
+		.arg = o->error_arg,
+	};
+	c->res = (struct resolver){
+		.rep = &c->rep,
+		.no_openat2 = o->flags & STAGECP_F_NO_OPENAT2,
+	};
 	r = dup_opt(o->from_root, &c->from_root);
 	if (r == 0)
 		r = dup_opt(o->to_root, &c->to_root);
@@ -260,7 +268,7 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	c->opt.workdir = c->workdir;
 	if (o->nfrom_layers) {
 		c->layered = true;
-		r = layers_open(c, &c->src_layers, o->from_layers,
+		r = layers_open(&c->res, &c->src_layers, o->from_layers,
 				o->nfrom_layers, o->userxattr);
 		/* from_fd stays the top layer: paths are checked there. */
 		if (r == 0)
@@ -273,12 +281,12 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 		r = c->to_root ? make_new_layer(c, c->to_root) : -EINVAL;
 	if (r == 0 && o->nto_layers) {
 		c->dst_layered = true;
-		r = layers_open(c, &c->dst_layers, o->to_layers,
+		r = layers_open(&c->res, &c->dst_layers, o->to_layers,
 				o->nto_layers, o->userxattr);
 		if (r == 0)
 			r = open_root(c, o->to_layers[0], &c->to_fd);
 		if (r == 0 && ovl_upper_in_use(c->to_fd)) {
-			report_errmsg(c, o->to_layers[0], "open layers", -EBUSY,
+			report_errmsg(&c->rep, o->to_layers[0], "open layers", -EBUSY,
 				      "a mounted overlay uses this upper "
 				      "directory: copy into the mount with --to",
 				      false);
@@ -350,6 +358,8 @@ void stagecp_free(struct stagecp_ctx *c)
 void stagecp_get_stats(const struct stagecp_ctx *c, struct stagecp_stats *st)
 {
 	*st = c->stats;
+	st->errors = c->rep.errors;
+	st->warnings = c->rep.warnings;
 }
 
 size_t stagecp_fs_pairs(const struct stagecp_ctx *c,
@@ -389,6 +399,8 @@ static void progress_tick(struct stagecp_ctx *c, enum stagecp_method m)
 		return;
 	c->last_progress = now;
 	c->stats.elapsed_ns = c->elapsed_base + (now - c->copy_start);
+	c->stats.errors = c->rep.errors;
+	c->stats.warnings = c->rep.warnings;
 	c->opt.on_progress(c->opt.progress_arg, &c->stats, c->last_method);
 }
 
@@ -424,86 +436,6 @@ static const char *const type_names[STAGECP_ENTRY_TYPE_COUNT] = {
 const char *stagecp_entry_type_name(enum stagecp_entry_type t)
 {
 	return (unsigned int)t < STAGECP_ENTRY_TYPE_COUNT ? type_names[t] : "?";
-}
-
-static const char *own_error_text(int err)
-{
-	switch (-err) {
-	case ESTAGECP_CHANGED:
-		return "file changed as we read it";
-	case ESTAGECP_KERNEL_FS:
-		return "procfs and sysfs are never copied";
-	default:
-		return NULL;
-	}
-}
-
-static void deliver(struct stagecp_ctx *c, const struct stagecp_error *e,
-		    int err)
-{
-	pthread_mutex_lock(&c->lock);
-	if (e->warning) {
-		c->stats.warnings++;
-	} else {
-		c->stats.errors++;
-		if (!c->first_err)
-			c->first_err = err;
-	}
-	if (c->opt.on_error)
-		c->opt.on_error(c->opt.error_arg, e);
-	pthread_mutex_unlock(&c->lock);
-}
-
-void report(struct stagecp_ctx *c, const char *path, const char *op, int err,
-	    bool warning)
-{
-	struct stagecp_error e = {
-		.path = path,
-		.op = op,
-		.err = -err,
-		.msg = own_error_text(err),
-		.warning = warning,
-	};
-
-	/* Our own codes have no errno; a refused procfs is EPERM. */
-	if (e.msg)
-		e.err = err == -ESTAGECP_KERNEL_FS ? EPERM : 0;
-	deliver(c, &e, e.msg ? -EIO : err);
-}
-
-void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
-		const char *msg, bool warning)
-{
-	report_errmsg(c, path, op, 0, msg, warning);
-}
-
-int report_type_clash(struct stagecp_ctx *c, const char *path,
-		      const char *op, bool dir_incoming, int err)
-{
-	char msg[PATH_MAX + 64];
-
-	if (dir_incoming)
-		snprintf(msg, sizeof(msg), "cannot copy to non-directory: %s",
-			 path);
-	else
-		snprintf(msg, sizeof(msg),
-			 "cannot replace to directory %s with file", path);
-	report_errmsg(c, path, op, err, msg, false);
-	return err;
-}
-
-void report_errmsg(struct stagecp_ctx *c, const char *path, const char *op,
-		   int err, const char *msg, bool warning)
-{
-	struct stagecp_error e = {
-		.path = path,
-		.op = op,
-		.err = -err,
-		.msg = msg,
-		.warning = warning,
-	};
-
-	deliver(c, &e, err ? err : -EIO);
 }
 
 const char *stagecp_action_name(enum stagecp_action a)

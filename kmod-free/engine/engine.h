@@ -13,98 +13,16 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "semantics/ignore.h"
-#include "roots/layers.h"
-#include "semantics/modespec.h"
+#include "movers/data.h"
 #include "movers/share.h"
 #include "movers/uring.h"
+#include "roots/layers.h"
+#include "roots/resolve.h"
+#include "seam/flag.h"
+#include "seam/report.h"
+#include "semantics/ignore.h"
+#include "semantics/modespec.h"
 #include "stagecp.h"
-
-/*
- * Errors that have no errno of their own.  They live above the errno range
- * and travel as negative values like any errno; report() turns them into
- * text.
- */
-enum {
-	ESTAGECP_BASE = 4096,
-	ESTAGECP_CHANGED,	/* "file changed as we read it" */
-	ESTAGECP_KERNEL_FS,	/* a procfs or sysfs source */
-};
-
-/* What one rung of the ladder has shown for a filesystem pair. */
-enum ladder_answer {
-	LADDER_UNKNOWN = 0,
-	LADDER_WORKS,
-	LADDER_FAILS,
-};
-
-/* The fallback ladder's memory for one (source fs, destination fs) pair. */
-struct ladder_pair {
-	dev_t src_dev;
-	dev_t dst_dev;
-	enum ladder_answer clone;
-	enum ladder_answer copy_range;
-	enum stagecp_method last;	/* the mover used most recently */
-};
-
-struct ladder {
-	struct ladder_pair *pairs;
-	size_t n;
-	size_t cap;
-};
-
-/* Find or add the entry for a pair; NULL only when out of memory. */
-struct ladder_pair *ladder_pair_get(struct ladder *l, dev_t src, dev_t dst);
-void ladder_free(struct ladder *l);
-
-/*
- * Classification of the errnos each rung can return.  *_falls_back: this
- * errno sends the file to the next rung.  *_remembered: the answer holds for
- * the whole filesystem pair, so later files skip the rung.
- */
-bool ladder_clone_falls_back(int err);
-bool ladder_clone_remembered(int err);
-bool ladder_copy_range_falls_back(int err);
-bool ladder_copy_range_remembered(int err);
-
-/* A source file being copied: its fd and its stat at open time. */
-struct data_src {
-	int fd;
-	const struct stat *st;
-	const volatile int *cancel;	/* non-zero: stop with -ECANCELED */
-};
-
-/*
- * The read/write mover's scratch space.  With a ring whose buffers are
- * registered (uring_register_buffers() on buf), URING_RW_SLICES reads go
- * in flight at once, then their writes; without one, pread and pwrite.
- */
-struct rw_buf {
-	char *buf;
-	size_t len;
-	struct uring *ring;	/* NULL: plain syscalls */
-	/* Big segments are shared with idle workers through it (share.h). */
-	struct share_list *share;
-};
-
-/*
- * Copy the data segment [start, end) of src into dstfd with pread and
- * pwrite through buf; -ESTAGECP_CHANGED if the source ends early.
- */
-int data_rw_range(const struct data_src *src, int dstfd, off_t start,
-		  off_t end, char *buf, size_t buflen, const char **op);
-
-/*
- * Move the data of src into dstfd, an empty regular file opened for
- * writing, through the cheapest mover the strategy allows.  The pair's
- * ladder entry is consulted and updated.  Holes are kept on every path
- * that is not a clone.  On return, *used names the mover and *op the
- * operation that failed (for messages).  Returns 0 or a negative errno;
- * -ESTAGECP_CHANGED when the source's size changed during the copy.
- */
-int data_copy(struct ladder_pair *pair, enum stagecp_strategy strategy,
-	      const struct data_src *src, int dstfd, const struct rw_buf *rb,
-	      enum stagecp_method *used, const char **op);
 
 /*
  * The hardlink map: the first destination name of every source inode with
@@ -189,8 +107,9 @@ struct stagecp_ctx {
 	pthread_cond_t link_ready;	/* a hardlink placeholder settled */
 	struct share_list shares;	/* big read/write copies to help with */
 	unsigned int jobs;		/* worker threads */
-	/* Learned once by any worker, read by all: atomic flags. */
-	bool no_openat2;		/* forced, or the kernel said ENOSYS */
+	struct report rep;		/* errors and warnings, under lock */
+	struct resolver res;		/* reports to rep */
+	/* Learned once by any worker, read by all: seam/flag.h. */
 	/* io_uring's statx refused an fd with an empty path */
 	bool no_ring_fd_statx;
 	bool chown_failed;		/* warned once: ownership not kept */
@@ -213,32 +132,12 @@ struct stagecp_ctx {
 	struct ladder ladder;
 	struct hardlinks links;
 	struct stagecp_stats stats;
-	int first_err;
 	enum stagecp_method last_method;	/* for progress */
 	uint64_t last_progress;		/* when progress was last told */
 	uint64_t copy_start;		/* when this stagecp_copy() began */
 	uint64_t elapsed_base;		/* elapsed_ns before it */
 };
 
-/*
- * Report a failure (warning false: counted, and the copy will end in
- * failure) or a warning.  err is a negative errno or -ESTAGECP_*.
- */
-void report(struct stagecp_ctx *c, const char *path, const char *op, int err,
-	    bool warning);
-/* The same with a text of its own in place of strerror. */
-void report_msg(struct stagecp_ctx *c, const char *path, const char *op,
-		const char *msg, bool warning);
-/*
- * BuildKit's texts for an entry whose type clashes with what DEST holds:
- * "cannot copy to non-directory: P" (dir_incoming) or "cannot replace to
- * directory P with file".  Reported with err, which is returned.
- */
-int report_type_clash(struct stagecp_ctx *c, const char *path,
-		      const char *op, bool dir_incoming, int err);
-/* A text of its own, and the errno (negative) that stands behind it. */
-void report_errmsg(struct stagecp_ctx *c, const char *path, const char *op,
-		   int err, const char *msg, bool warning);
 /* Count a copied entry and tell the entry callback. */
 void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 		enum stagecp_entry_type type, enum stagecp_method method,
@@ -247,17 +146,6 @@ void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 uint64_t engine_now_ns(void);
 /* Whether the caller asked the copy to stop. */
 bool engine_cancelled(const struct stagecp_ctx *c);
-/* The flags several workers learn: set once, read anywhere. */
-static inline bool engine_flag(const bool *flag)
-{
-	return __atomic_load_n(flag, __ATOMIC_RELAXED);
-}
-
-static inline void engine_set_flag(bool *flag)
-{
-	__atomic_store_n(flag, true, __ATOMIC_RELAXED);
-}
-
 /*
  * A regular file from src_dev to dst_dev will have its data moved, not
  * cloned: the strategy forces a copy, or cloning is known to fail for

@@ -8,33 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "roots/dstlayers.h"
+#include "engine/dstlayers.h"
 #include "engine/engine.h"
 #include "engine/meta.h"
-#include "seam/pathbuf.h"
 #include "engine/remove.h"
 #include "roots/resolve.h"
+#include "seam/pathbuf.h"
 #include "seam/sys.h"
 
 /* Tries at replacing an existing destination entry that keeps coming back. */
 #define REPLACE_TRIES 3
-
-int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
-		 const char *path)
-{
-	struct stat st;
-	int r = sys_fstat(fd, &st);
-
-	if (r < 0) {
-		report(c, path, "stat", r, false);
-		return r;
-	}
-	d->fd = fd;
-	d->dev = st.st_dev;
-	/* A setgid directory hands its group to new entries. */
-	d->child_gid = st.st_mode & S_ISGID ? st.st_gid : c->egid;
-	return 0;
-}
 
 /*
  * Make room for a new entry at d/name: an existing non-directory goes (the
@@ -50,21 +33,21 @@ static int make_room(struct stagecp_ctx *c, const struct dst_dir *d,
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0) {
-		report(c, dpath, "stat", r, false);
+		report(&c->rep, dpath, "stat", r, false);
 		return r;
 	}
 	if (S_ISDIR(st.st_mode) && c->link) {
 		/* A merged --link layer replaces the directory whole. */
 		r = remove_tree_at(d->fd, name);
 		if (r < 0)
-			report(c, dpath, "remove existing directory", r, false);
+			report(&c->rep, dpath, "remove existing directory", r, false);
 		return r;
 	}
 	if (S_ISDIR(st.st_mode))
-		return report_type_clash(c, dpath, "create", false, -EISDIR);
+		return report_type_clash(&c->rep, dpath, "create", false, -EISDIR);
 	r = sys_unlinkat(d->fd, name, 0);
 	if (r < 0 && r != -ENOENT) {
-		report(c, dpath, "remove existing entry", r, false);
+		report(&c->rep, dpath, "remove existing entry", r, false);
 		return r;
 	}
 	return 0;
@@ -111,7 +94,7 @@ static int create_replacing(struct stagecp_ctx *c, const struct src_ent *s,
 		r = -EEXIST;
 	}
 	if (r < 0)
-		report(c, dpath, op, r, false);
+		report(&c->rep, dpath, op, r, false);
 	return r;
 }
 
@@ -186,7 +169,7 @@ static int link_to_first(struct stagecp_ctx *c, const char *first,
 
 	if (!parent)
 		return -ENOMEM;
-	pfd = resolve_open(c, c->to_fd, parent, O_PATH | O_DIRECTORY);
+	pfd = resolve_open(&c->res, c->to_fd, parent, O_PATH | O_DIRECTORY);
 	free(parent);
 	if (pfd < 0)
 		return pfd;
@@ -243,7 +226,7 @@ static int stage_file(struct stagecp_ctx *c, const struct src_ent *s,
 				O_WRONLY | O_CREAT | O_EXCL | SYS_O_BASE, perm);
 	}
 	if (fd < 0)
-		report(c, dpath, "create temporary file", fd, false);
+		report(&c->rep, dpath, "create temporary file", fd, false);
 	f->fd = fd;
 	return fd;
 }
@@ -278,15 +261,15 @@ static int publish_file(struct stagecp_ctx *c, const struct dst_dir *d,
 		}
 		if (!f->named) {
 			if (r < 0)
-				report(c, dpath, "link", r, false);
+				report(&c->rep, dpath, "link", r, false);
 			return r;
 		}
 	}
 	r = sys_renameat2(d->fd, f->tmp, d->fd, name, 0);
 	if (r == -EISDIR || r == -ENOTEMPTY || r == -EEXIST)
-		return report_type_clash(c, dpath, "rename", false, r);
+		return report_type_clash(&c->rep, dpath, "rename", false, r);
 	if (r < 0)
-		report(c, dpath, "rename", r, false);
+		report(&c->rep, dpath, "rename", r, false);
 	else
 		f->named = false;	/* the temporary name is gone */
 	return r;
@@ -330,7 +313,7 @@ static int copy_regular(struct worker *w, struct src_ent *s,
 		return r;
 	r = engine_data_copy(w, &ds, d->dev, f.fd, &used, &op);
 	if (r < 0) {
-		report(c, r == -ESTAGECP_CHANGED ? s->path : dpath, op, r,
+		report(&c->rep, r == -ESTAGECP_CHANGED ? s->path : dpath, op, r,
 		       false);
 		goto remove_file;
 	}
@@ -371,7 +354,7 @@ static int copy_symlink(struct stagecp_ctx *c, struct src_ent *s,
 	if (n >= (ssize_t)sizeof(target))
 		n = -ENAMETOOLONG;
 	if (n < 0) {
-		report(c, s->path, "read symlink", (int)n, false);
+		report(&c->rep, s->path, "read symlink", (int)n, false);
 		return (int)n;
 	}
 	target[n] = '\0';
@@ -457,18 +440,18 @@ int entry_make_dir(struct stagecp_ctx *c, const struct src_ent *s,
 	if (r == -EEXIST) {
 		r = sys_fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW);
 		if (r == 0 && !S_ISDIR(st.st_mode))
-			return report_type_clash(c, dpath, "create directory",
+			return report_type_clash(&c->rep, dpath, "create directory",
 						 true, -ENOTDIR);
 		*now = (struct meta_now){ st.st_uid, st.st_gid,
 					  st.st_mode & 07777 };
 	}
 	if (r < 0) {
-		report(c, dpath, "create directory", r, false);
+		report(&c->rep, dpath, "create directory", r, false);
 		return r;
 	}
 	dfd = sys_openat(d->fd, name, O_RDONLY | O_DIRECTORY | SYS_O_BASE, 0);
 	if (dfd < 0)
-		report(c, dpath, "open directory", dfd, false);
+		report(&c->rep, dpath, "open directory", dfd, false);
 	else
 		note_entry(c, s->path, dpath, STAGECP_ENTRY_DIR,
 			   STAGECP_METHOD_NONE, 0);
@@ -507,7 +490,7 @@ static int link_source(struct stagecp_ctx *c, const struct src_ent *s,
 	}
 	if (r < 0) {
 		/* A forced method that cannot work is an error. */
-		report(c, dpath, "hardlink to source", r, false);
+		report(&c->rep, dpath, "hardlink to source", r, false);
 		return r;
 	}
 	note_entry(c, s->path, dpath, STAGECP_ENTRY_FILE,
@@ -597,7 +580,7 @@ static int link_later_name(struct stagecp_ctx *c, const struct src_ent *s,
 	pthread_mutex_unlock(&c->lock);
 	if (!path) {
 		if (r < 0)
-			report(c, dpath, "remember hardlink", r, true);
+			report(&c->rep, dpath, "remember hardlink", r, true);
 		return 0;
 	}
 	r = link_to_first(c, path, first_ino, s, d, name, dpath);
@@ -606,7 +589,7 @@ static int link_later_name(struct stagecp_ctx *c, const struct src_ent *s,
 		return r;
 	if (r < 0) {
 		/* The first copy is gone or moved: copy this one again. */
-		report(c, dpath, "link to earlier copy", r, true);
+		report(&c->rep, dpath, "link to earlier copy", r, true);
 		return 0;
 	}
 	pthread_mutex_lock(&c->lock);
@@ -643,7 +626,7 @@ static void settle_first_name(struct stagecp_ctx *c, const struct src_ent *s,
 	pthread_cond_broadcast(&c->link_ready);
 	pthread_mutex_unlock(&c->lock);
 	if (r < 0 && r != -ECANCELED)
-		report(c, dpath, "remember hardlink", r, true);
+		report(&c->rep, dpath, "remember hardlink", r, true);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
+#include "engine/dst_dir.h"
 #include "engine/meta.h"
 #include "engine/node.h"
 #include "movers/uring.h"
@@ -28,22 +29,6 @@ struct src_ent {
 	struct node x;		/* reaches its xattrs and symlink target */
 	const char *path;	/* inside the source root, for messages */
 };
-
-/* A destination directory that entries are created in. */
-struct layer_dir;
-
-struct dst_dir {
-	int fd;
-	dev_t dev;
-	gid_t child_gid;	/* the group a new entry gets here */
-	/* A destination layer stack: the layers merging into this directory
-	 * (fd is the upper's); NULL otherwise. */
-	const struct layer_dir *merged;
-};
-
-/* Fill in dev and child_gid of a destination directory from its fd. */
-int dst_dir_init(struct stagecp_ctx *c, struct dst_dir *d, int fd,
-		 const char *path);
 
 /* What the entry callback calls an entry of this lstat mode. */
 enum stagecp_entry_type entry_type_of(mode_t mode);

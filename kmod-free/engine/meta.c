@@ -6,8 +6,8 @@
 #include <fcntl.h>
 
 #include "engine/engine.h"
-#include "seam/sys.h"
 #include "engine/xattr.h"
+#include "seam/sys.h"
 
 /* What a copied entry gets: the source's, or --chown's and --chmod's. */
 struct meta_want {
@@ -44,7 +44,7 @@ static int set_owner(struct stagecp_ctx *c, const struct meta_want *want,
 	*changed = false;
 	if (want->uid == now->uid && want->gid == now->gid)
 		return 0;
-	if (engine_flag(&c->chown_failed))
+	if (flag_get(&c->chown_failed))
 		return 0;
 	if (dst->fd >= 0)
 		r = sys_fchown(dst->fd, want->uid, want->gid);
@@ -58,12 +58,12 @@ static int set_owner(struct stagecp_ctx *c, const struct meta_want *want,
 	if (r == -EPERM && c->euid != 0) {
 		if (!__atomic_exchange_n(&c->chown_failed, true,
 					 __ATOMIC_RELAXED))
-			report(c, path, "keep ownership (entries stay owned "
+			report(&c->rep, path, "keep ownership (entries stay owned "
 			       "by the caller)", r, true);
 		return 0;
 	}
 	if (r < 0) {
-		report(c, path, "chown", r, false);
+		report(&c->rep, path, "chown", r, false);
 		return r;
 	}
 	*changed = true;
@@ -87,7 +87,7 @@ static int set_mode(struct stagecp_ctx *c, const struct stat *sst,
 	else
 		r = sys_fchmodat_nofollow(dst->dirfd, dst->name, want);
 	if (r < 0)
-		report(c, path, "chmod", r, false);
+		report(&c->rep, path, "chmod", r, false);
 	return r;
 }
 
@@ -103,7 +103,7 @@ int meta_apply_times(struct stagecp_ctx *c, const struct stat *sst,
 		r = sys_utimensat(dst->dirfd, dst->name, ts,
 				  AT_SYMLINK_NOFOLLOW);
 	if (r < 0)
-		report(c, path, "set times", r, false);
+		report(&c->rep, path, "set times", r, false);
 	return r;
 }
 

@@ -24,13 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "seam/dirnames.h"
+#include "engine/dstlayers.h"
 #include "engine/engine.h"
-#include "roots/dstlayers.h"
 #include "engine/filter.h"
 #include "engine/meta.h"
-#include "seam/pathbuf.h"
 #include "movers/share.h"
+#include "seam/dirnames.h"
+#include "seam/pathbuf.h"
 #include "seam/sys.h"
 
 /* Files at least this big, and not cloned, are tasks of their own. */
@@ -104,11 +104,11 @@ static int open_beneath(struct stagecp_ctx *c, int dirfd, const char *name,
 	struct stat st;
 	int fd, r;
 
-	if (!engine_flag(&c->no_openat2)) {
+	if (!flag_get(&c->res.no_openat2)) {
 		fd = sys_openat2(dirfd, name, &how);
 		if (fd != -ENOSYS)
 			return fd;
-		engine_set_flag(&c->no_openat2);
+		flag_set(&c->res.no_openat2);
 	}
 	/* Without openat2 a different st_dev is the mount check we have. */
 	fd = sys_openat(dirfd, name, flags | SYS_O_BASE, 0);
@@ -171,7 +171,7 @@ static int src_ent_open(struct stagecp_ctx *c, const struct dir_task *t,
 	s->fd = looked;
 	/* Kernels whose io_uring statx wants a path say so in these ways. */
 	if (fstated == -EINVAL || fstated == -ENOENT || fstated == -EBADF) {
-		engine_set_flag(&c->no_ring_fd_statx);
+		flag_set(&c->no_ring_fd_statx);
 		fstated = URING_NOT_RUN;
 	}
 	r = src_ent_stat(fstated, stx, &st, s->fd, "", AT_EMPTY_PATH);
@@ -193,15 +193,15 @@ static int skip_changed(struct stagecp_ctx *c, const char *path, int r)
 {
 	if (r == -ENOENT || r == -ESTALE) {
 		/* Gone or replaced since readdir: skip it, never follow. */
-		report(c, path, "changed during the copy, skipped", r, true);
+		report(&c->rep, path, "changed during the copy, skipped", r, true);
 		return 0;
 	}
 	if (r == -EXDEV) {
-		report_msg(c, path, "copy", "mount point not crossed, skipped",
+		report_msg(&c->rep, path, "copy", "mount point not crossed, skipped",
 			   true);
 		return 0;
 	}
-	report(c, path, "open", r, false);
+	report(&c->rep, path, "open", r, false);
 	return r;
 }
 
@@ -418,11 +418,11 @@ static int open_task(struct tree_run *run, struct worker *w,
 
 	if (c->layered) {
 		pfd = p->layers.fd[t->layer];
-		r = layers_open_dir(c, &c->src_layers, &p->layers, t->layer,
+		r = layers_open_dir(&c->res, &c->src_layers, &p->layers, t->layer,
 				    t->name, &t->layers, t->spath);
 		/* What the layers cannot show, the mount can. */
 		if (r == -EOPNOTSUPP && c->src_layers.mount_fd >= 0) {
-			fd = layers_open_in_mount(c, &c->src_layers, t->spath,
+			fd = layers_open_in_mount(&c->res, &c->src_layers, t->spath,
 						  O_RDONLY | O_DIRECTORY);
 			r = fd < 0 ? fd : layer_dir_single(&t->layers, fd);
 		}
@@ -446,7 +446,7 @@ static int open_task(struct tree_run *run, struct worker *w,
 				  .at_flags = AT_SYMLINK_NOFOLLOW };
 	r = sys_fstat(fd, &t->src.st);
 	if (r < 0) {
-		report(c, t->spath, "stat", r, false);
+		report(&c->rep, t->spath, "stat", r, false);
 		return r;
 	}
 	t->opened = true;
@@ -567,7 +567,7 @@ static void window_open_sources(struct stagecp_ctx *c, struct worker *w,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
-	bool openat2 = !engine_flag(&c->no_openat2);
+	bool openat2 = !flag_get(&c->res.no_openat2);
 	struct io_uring_sqe *sqe;
 
 	uring_batch_start(&w->ring, win->looked, win->n);
@@ -596,7 +596,7 @@ static void window_open_sources(struct stagecp_ctx *c, struct worker *w,
 		struct ahead *a = &win->a[i];
 
 		if (a->kind != AHEAD_FILE || a->type != DT_REG ||
-		    win->looked[i] < 0 || engine_flag(&c->no_ring_fd_statx))
+		    win->looked[i] < 0 || flag_get(&c->no_ring_fd_statx))
 			continue;
 		sqe = uring_batch_sqe(&w->ring, IORING_OP_STATX, i);
 		if (sqe)
@@ -621,14 +621,14 @@ static int src_ent_metacopy(struct stagecp_ctx *c, struct src_ent *s)
 	if (c->src_layers.mount_fd >= 0) {
 		/* Its data is elsewhere: read it through the mount. */
 		sys_close(s->fd);
-		s->fd = layers_open_in_mount(c, &c->src_layers, s->path,
+		s->fd = layers_open_in_mount(&c->res, &c->src_layers, s->path,
 					     SYS_O_SRC);
 		r = s->fd < 0 ? s->fd : sys_fstat(s->fd, &s->st);
 		s->x.fd = s->fd;
 		if (r < 0 || !layers_is_metacopy(&c->src_layers, s->fd))
 			return r;
 	}
-	report_errmsg(c, s->path, "read layers", -EOPNOTSUPP,
+	report_errmsg(&c->rep, s->path, "read layers", -EOPNOTSUPP,
 		      "a layer holds a metacopy file, which stagecp does not "
 		      "model; copy through the mounted overlay with "
 		      "--from=MERGED", false);
@@ -826,12 +826,12 @@ static void copy_dir(struct tree_run *run, struct worker *w,
 	if (!t->top)
 		r = open_task(run, w, t);
 	if (r == 0 && c->layered) {
-		r = layers_list(c, &c->src_layers, &t->layers, &names,
+		r = layers_list(&c->res, &c->src_layers, &t->layers, &names,
 				t->spath);
 	} else if (r == 0) {
 		r = dir_names_read(&names, t->src.fd);
 		if (r < 0)
-			report(c, t->spath, "read directory", r, false);
+			report(&c->rep, t->spath, "read directory", r, false);
 	}
 	if (r == 0 && names.n) {
 		win = malloc(sizeof(*win));
@@ -849,7 +849,7 @@ static void copy_dir(struct tree_run *run, struct worker *w,
 				&spath, &dpath);
 	}
 	if (r == -ENOMEM)
-		report(c, t->spath, "copy", r, false);
+		report(&c->rep, t->spath, "copy", r, false);
 	if (r < 0 && r != -ECANCELED)
 		run_error(run, r);
 	free(win);
@@ -966,7 +966,7 @@ int tree_copy_contents(struct stagecp_ctx *c, struct src_ent *s,
 	top->dst.fd = sys_dup(d->fd);
 	if (!top->spath || !top->dpath || top->dst.fd < 0) {
 		r = top->dst.fd < 0 ? top->dst.fd : -ENOMEM;
-		report(c, dpath, "copy", r, false);
+		report(&c->rep, dpath, "copy", r, false);
 		if (top->dst.fd >= 0)
 			sys_close(top->dst.fd);
 		top->src.fd = -1;	/* still the caller's */

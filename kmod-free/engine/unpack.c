@@ -119,10 +119,10 @@ static int open_parent(struct unpack *u, const char *clean)
 
 	if (!dir)
 		return -ENOMEM;
-	r = resolve_root_path(c, u->dfd, dir, true, &res);
+	r = resolve_root_path(&c->res, u->dfd, dir, true, &res);
 	free(dir);
 	if (r == 0)
-		r = resolve_mkdirs(c, u->dfd, res, &attr, &failed);
+		r = resolve_mkdirs(&c->res, u->dfd, res, &attr, &failed);
 	free(res);
 	free(failed);
 	return r;
@@ -215,9 +215,9 @@ static int link_target(struct unpack *u, const char *target, int *tfd,
 	if (!clean)
 		return -ENOMEM;
 	dir = path_dir(clean);
-	r = dir ? resolve_root_path(u->c, u->dfd, dir, true, &res) : -ENOMEM;
+	r = dir ? resolve_root_path(&u->c->res, u->dfd, dir, true, &res) : -ENOMEM;
 	if (r == 0) {
-		r = resolve_open(u->c, u->dfd, res, O_RDONLY | O_DIRECTORY);
+		r = resolve_open(&u->c->res, u->dfd, res, O_RDONLY | O_DIRECTORY);
 		if (r >= 0) {
 			*tfd = r;
 			*tbase = strdup(path_base(clean));
@@ -338,7 +338,7 @@ static int extract_entry(struct unpack *u, struct archive *a,
 		goto free_names;
 	}
 	if (why) {
-		report_errmsg(u->c, u->shown_src, "extract", -EXDEV, why,
+		report_errmsg(&u->c->rep, u->shown_src, "extract", -EXDEV, why,
 			      false);
 		r = -EXDEV;
 		goto free_names;
@@ -384,7 +384,7 @@ static int extract_entry(struct unpack *u, struct archive *a,
 					    : 0);
 report_failure:
 	if (r)
-		report(u->c, u->shown_dst, "extract", r, false);
+		report(&u->c->rep, u->shown_dst, "extract", r, false);
 free_names:
 	if (pfd >= 0)
 		sys_close(pfd);
@@ -403,14 +403,14 @@ static int set_dir_times(struct unpack *u)
 		char *res = NULL;
 		int r, fd;
 
-		r = resolve_root_path(u->c, u->dfd, d->path, true, &res);
-		fd = r ? r : resolve_open(u->c, u->dfd, res,
+		r = resolve_root_path(&u->c->res, u->dfd, d->path, true, &res);
+		fd = r ? r : resolve_open(&u->c->res, u->dfd, res,
 					  O_RDONLY | O_DIRECTORY);
 		r = fd < 0 ? fd : sys_futimens(fd, d->ts);
 		if (fd >= 0)
 			sys_close(fd);
 		if (r) {
-			report(u->c, d->path, "set times", r, false);
+			report(&u->c->rep, d->path, "set times", r, false);
 			if (!first)
 				first = r;
 		}
@@ -428,7 +428,7 @@ int unpack_archive(struct stagecp_ctx *c, int fd, const char *src, int dfd,
 	int r = 0, first = 0, ar = ARCHIVE_EOF;
 
 	if (!a) {
-		report_msg(c, src, "open archive", "libarchive could not "
+		report_msg(&c->rep, src, "open archive", "libarchive could not "
 			   "open it", false);
 		return -EIO;
 	}
@@ -443,7 +443,7 @@ int unpack_archive(struct stagecp_ctx *c, int fd, const char *src, int dfd,
 	}
 	if (!engine_cancelled(c) && r != -ENOMEM && ar != ARCHIVE_EOF &&
 	    ar != ARCHIVE_OK && ar != ARCHIVE_WARN) {
-		report_msg(c, src, "read archive",
+		report_msg(&c->rep, src, "read archive",
 			   archive_error_string(a) ? archive_error_string(a)
 						   : "unreadable", false);
 		if (!first)

@@ -69,7 +69,7 @@ static void warn_key(struct stagecp_ctx *c, const char *path, const char *op,
 	char what[96 + XATTR_NAME_MAX];
 
 	snprintf(what, sizeof(what), "%s xattr %s", op, key);
-	report(c, path, what, err, true);
+	report(&c->rep, path, what, err, true);
 }
 
 static void copy_key(struct stagecp_ctx *c, const struct node *src,
@@ -117,7 +117,7 @@ int xattr_copy(struct stagecp_ctx *c, const struct node *src,
 	if (n == -EOPNOTSUPP || n == -ENOSYS)
 		return 0;
 	if (n < 0) {
-		report(c, path, "list xattrs", (int)n, true);
+		report(&c->rep, path, "list xattrs", (int)n, true);
 		return (int)n;
 	}
 	list = heap ? heap : small;

@@ -11,8 +11,8 @@
  * read/write: first, as its writes may run out of order).  Big read/write
  * segments are shared with idle workers (share.h).
  */
-#include "engine/engine.h"
-#include "movers/share.h"
+#include "movers/data.h"
+#include "seam/report.h"
 #include "seam/sys.h"
 
 #include <errno.h>
@@ -134,15 +134,6 @@ static int data_confirm_eof(int fd, off_t pos, const char **op)
 	return 0;
 }
 
-/* A signal or the caller asked the copy to stop: between two chunks. */
-static bool data_cancelled(const struct data_src *src, const char **op)
-{
-	if (!src->cancel || !*src->cancel)
-		return false;
-	*op = "copy";
-	return true;
-}
-
 /*
  * Copy [start, end) with explicit offsets, so the destination gets holes
  * wherever the walk skipped.  *first is true until a call has moved data:
@@ -164,7 +155,7 @@ static int copy_range_segment(const struct data_src *src, int dstfd,
 
 		if (want > DATA_COPY_RANGE_MAX)
 			want = DATA_COPY_RANGE_MAX;
-		if (data_cancelled(src, op))
+		if (data_src_cancelled(src, op))
 			return -ECANCELED;
 		n = sys_copy_file_range(srcfd, &in, dstfd, &out, want);
 		if (n < 0) {
@@ -217,59 +208,6 @@ static int copy_range_file(const struct data_src *src, int dstfd,
 	return data_walk_finish(&w, dstfd, op);
 }
 
-/* Write all of buf at off: a regular file may take it in pieces. */
-static int write_all(int fd, const char *buf, size_t len, off_t off,
-		     const char **op)
-{
-	while (len > 0) {
-		ssize_t n = sys_pwrite(fd, buf, len, off);
-
-		if (n == 0)
-			n = -EIO;	/* no progress, no errno: never spin */
-		if (n < 0) {
-			*op = "write";
-			return (int)n;
-		}
-		buf += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return 0;
-}
-
-/* Positioned reads and writes: the walk's lseeks leave no offset to trust. */
-int data_rw_range(const struct data_src *src, int dstfd, off_t start,
-		  off_t end, char *buf, size_t buflen, const char **op)
-{
-	int srcfd = src->fd;
-	off_t pos = start;
-
-	while (pos < end) {
-		size_t want = (size_t)(end - pos);
-		ssize_t n;
-		int r;
-
-		if (want > buflen)
-			want = buflen;
-		if (data_cancelled(src, op))
-			return -ECANCELED;
-		n = sys_pread(srcfd, buf, want, pos);
-		if (n < 0) {
-			*op = "read";
-			return (int)n;
-		}
-		if (n == 0) {
-			*op = "read";
-			return -ESTAGECP_CHANGED;	/* it shrank */
-		}
-		r = write_all(dstfd, buf, (size_t)n, pos, op);
-		if (r < 0)
-			return r;
-		pos += n;
-	}
-	return 0;
-}
-
 /* Read len bytes at off, all of them: a short read is finished plainly. */
 static int read_full(const struct data_src *src, char *buf, size_t len,
 		     off_t off, ssize_t got, const char **op)
@@ -307,7 +245,7 @@ static int ring_rw_segment(const struct data_src *src, int dstfd,
 		unsigned int n;
 		int r;
 
-		if (data_cancelled(src, op))
+		if (data_src_cancelled(src, op))
 			return -ECANCELED;
 		uring_batch_start(rb->ring, res, URING_RW_SLICES);
 		for (n = 0; n < URING_RW_SLICES && pos < end; n++) {
@@ -351,7 +289,7 @@ static int ring_rw_segment(const struct data_src *src, int dstfd,
 				*op = "write";
 				return res[k];
 			}
-			r = write_all(dstfd, rb->buf + k * slice + done,
+			r = data_write_all(dstfd, rb->buf + k * slice + done,
 				      len[k] - done, off + (off_t)done, op);
 			if (r < 0)
 				return r;

@@ -10,7 +10,7 @@
  * seccomp filter) are remembered; answers that depend on the one file fall
  * back for that file only.
  */
-#include "engine/engine.h"
+#include "movers/ladder.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 /* One big file's read/write copy, shared with idle workers: see share.h. */
 #include "movers/share.h"
 
-#include "engine/engine.h"
+#include "movers/data_src.h"
 
 /* One published segment, on its owner's stack until share_copy returns. */
 struct share {

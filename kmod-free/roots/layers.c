@@ -10,9 +10,8 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-#include "engine/engine.h"
-#include "seam/pathbuf.h"
 #include "roots/resolve.h"
+#include "seam/pathbuf.h"
 #include "seam/sys.h"
 
 #define O_DIR_READ (O_RDONLY | O_DIRECTORY | SYS_O_BASE)
@@ -67,7 +66,7 @@ static int layer_dir_push(struct layer_dir *d, int fd, size_t layer)
 }
 
 /* A redirect points elsewhere in the stack: stagecp does not follow it. */
-static int refuse_redirect(struct stagecp_ctx *c, const struct layers *l,
+static int refuse_redirect(struct resolver *rv, const struct layers *l,
 			   int fd, const char *path)
 {
 	if (!ovl_xattr(l, fd, "redirect"))
@@ -75,7 +74,7 @@ static int refuse_redirect(struct stagecp_ctx *c, const struct layers *l,
 	/* The caller reads it through the mount instead. */
 	if (l->mount_fd >= 0)
 		return -EOPNOTSUPP;
-	report_errmsg(c, path, "read layers", -EOPNOTSUPP,
+	report_errmsg(rv->rep, path, "read layers", -EOPNOTSUPP,
 		      "a layer uses redirect_dir, which stagecp does not "
 		      "model; copy through the mounted overlay with "
 		      "--from=MERGED", false);
@@ -83,11 +82,11 @@ static int refuse_redirect(struct stagecp_ctx *c, const struct layers *l,
 }
 
 /* Add the layer directory fd, and say whether the merge stops below it. */
-static int add_layer(struct stagecp_ctx *c, const struct layers *l,
+static int add_layer(struct resolver *rv, const struct layers *l,
 		     struct layer_dir *out, int fd, size_t layer,
 		     const char *path, bool *opaque)
 {
-	int r = refuse_redirect(c, l, fd, path);
+	int r = refuse_redirect(rv, l, fd, path);
 
 	if (r == 0)
 		r = layer_dir_push(out, fd, layer);
@@ -99,7 +98,7 @@ static int add_layer(struct stagecp_ctx *c, const struct layers *l,
 	return 0;
 }
 
-int layers_open(struct stagecp_ctx *c, struct layers *l,
+int layers_open(struct resolver *rv, struct layers *l,
 		const char *const *paths, size_t n, bool user)
 {
 	bool opaque = false;
@@ -109,7 +108,7 @@ int layers_open(struct stagecp_ctx *c, struct layers *l,
 	l->user = user;
 	l->mount_fd = -1;
 	if (n == 0 || n > LAYERS_MAX) {
-		report_msg(c, "--from-layers", "read layers",
+		report_msg(rv->rep, "--from-layers", "read layers",
 			   "expected from 1 to 500 layer directories", false);
 		return -EINVAL;
 	}
@@ -126,7 +125,7 @@ int layers_open(struct stagecp_ctx *c, struct layers *l,
 		fd = sys_openat(AT_FDCWD, paths[i],
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 		if (fd < 0) {
-			report(c, paths[i], "open layer", fd, false);
+			report(rv->rep, paths[i], "open layer", fd, false);
 			return fd;
 		}
 		/* Layers below an opaque root are still checked to exist,
@@ -134,7 +133,7 @@ int layers_open(struct stagecp_ctx *c, struct layers *l,
 		if (opaque)
 			sys_close(fd);
 		else
-			r = add_layer(c, l, &l->root, fd, i, paths[i],
+			r = add_layer(rv, l, &l->root, fd, i, paths[i],
 				      &opaque);
 	}
 	return r;
@@ -182,7 +181,7 @@ static bool is_whiteout(const struct layers *l, int dirfd, const char *name,
 	return yes;
 }
 
-int layers_list(struct stagecp_ctx *c, const struct layers *l,
+int layers_list(struct resolver *rv, const struct layers *l,
 		const struct layer_dir *d, struct dir_names *out,
 		const char *path)
 {
@@ -211,13 +210,13 @@ int layers_list(struct stagecp_ctx *c, const struct layers *l,
 	if (r == 0)
 		r = dir_names_sort(out);
 	if (r < 0)
-		report(c, path, "read directory", r, false);
+		report(rv->rep, path, "read directory", r, false);
 	dir_names_free(&all);
 	free(xwh);
 	return r;
 }
 
-int layers_open_dir(struct stagecp_ctx *c, const struct layers *l,
+int layers_open_dir(struct resolver *rv, const struct layers *l,
 		    const struct layer_dir *d, size_t top, const char *name,
 		    struct layer_dir *out, const char *path)
 {
@@ -245,7 +244,7 @@ int layers_open_dir(struct stagecp_ctx *c, const struct layers *l,
 			r = i == top ? fd : 0;
 			break;
 		}
-		r = add_layer(c, l, out, fd, d->layer[i], path, &opaque);
+		r = add_layer(rv, l, out, fd, d->layer[i], path, &opaque);
 	}
 	if (r == -ELOOP)
 		r = -ENOTDIR;
@@ -277,7 +276,7 @@ int layer_dir_single(struct layer_dir *d, int fd)
 	return r;
 }
 
-int layers_open_in_mount(struct stagecp_ctx *c, const struct layers *l,
+int layers_open_in_mount(struct resolver *rv, const struct layers *l,
 			 const char *path, int flags)
 {
 	char *res;
@@ -285,10 +284,10 @@ int layers_open_in_mount(struct stagecp_ctx *c, const struct layers *l,
 
 	if (l->mount_fd < 0)
 		return -EOPNOTSUPP;
-	r = resolve_root_path(c, l->mount_fd, path, true, &res);
+	r = resolve_root_path(rv, l->mount_fd, path, true, &res);
 	if (r < 0)
 		return r;
-	r = resolve_open(c, l->mount_fd, res, flags);
+	r = resolve_open(rv, l->mount_fd, res, flags);
 	free(res);
 	return r;
 }
@@ -297,7 +296,7 @@ int layers_open_in_mount(struct stagecp_ctx *c, const struct layers *l,
  * What the layers cannot show, resolved through the mount: the entry is
  * then a directory of the mount, or a name in one.
  */
-static int resolve_in_mount(struct stagecp_ctx *c, const struct layers *l,
+static int resolve_in_mount(struct resolver *rv, const struct layers *l,
 			    const char *path, struct layer_entry *e)
 {
 	char *clean = path_clean(path), *dir;
@@ -305,14 +304,14 @@ static int resolve_in_mount(struct stagecp_ctx *c, const struct layers *l,
 
 	if (!clean)
 		return -ENOMEM;
-	fd = layers_open_in_mount(c, l, clean, O_RDONLY | O_DIRECTORY);
+	fd = layers_open_in_mount(rv, l, clean, O_RDONLY | O_DIRECTORY);
 	if (fd >= 0) {
 		e->is_dir = true;
 		r = layer_dir_single(&e->dir, fd);
 		goto free_clean;
 	}
 	dir = path_dir(clean);
-	fd = dir ? layers_open_in_mount(c, l, dir, O_RDONLY | O_DIRECTORY)
+	fd = dir ? layers_open_in_mount(rv, l, dir, O_RDONLY | O_DIRECTORY)
 		 : -ENOMEM;
 	free(dir);
 	r = fd < 0 ? fd : 0;
@@ -391,7 +390,7 @@ static int read_link_hop(int dirfd, const char *name, char target[PATH_MAX],
 	return ++*hops > RESOLVE_MAX_HOPS ? -ELOOP : 0;
 }
 
-int layers_resolve(struct stagecp_ctx *c, const struct layers *l,
+int layers_resolve(struct resolver *rv, const struct layers *l,
 		   const char *path, bool follow_last, struct layer_entry *e)
 {
 	char *cur = path_clean(path), *next;
@@ -425,7 +424,7 @@ restart:
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			r = layers_open_dir(c, l, &e->dir, (size_t)k, p,
+			r = layers_open_dir(rv, l, &e->dir, (size_t)k, p,
 					    &child, cur);
 			layer_dir_close(&e->dir);
 			e->dir = child;
@@ -477,11 +476,11 @@ restart:
 	if (r < 0)
 		layer_entry_close(e);
 	if (r == -EOPNOTSUPP && l->mount_fd >= 0)
-		r = resolve_in_mount(c, l, path, e);
+		r = resolve_in_mount(rv, l, path, e);
 	return r;
 }
 
-int layers_resolve_path(struct stagecp_ctx *c, const struct layers *l,
+int layers_resolve_path(struct resolver *rv, const struct layers *l,
 			const char *path, bool follow_last, char **out)
 {
 	char *cur = path_clean(path), *done = NULL, *next;
@@ -534,7 +533,7 @@ restart:
 		}
 		/* Missing, or not a directory: the rest is kept as written. */
 		if (k >= 0 && S_ISDIR(st.st_mode)) {
-			r = layers_open_dir(c, l, &d, (size_t)k, p, &child,
+			r = layers_open_dir(rv, l, &d, (size_t)k, p, &child,
 					    done);
 			layer_dir_close(&d);
 			d = child;

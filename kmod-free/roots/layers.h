@@ -23,7 +23,7 @@
 
 #include "seam/dirnames.h"
 
-struct stagecp_ctx;
+struct resolver;
 
 /* At most this many layers, as overlayfs allows. */
 #define LAYERS_MAX 500
@@ -53,7 +53,7 @@ struct layers {
  * Open the layer directories (paths, topmost first) as a stack.  Failures
  * are reported.  Returns 0 or a negative errno.
  */
-int layers_open(struct stagecp_ctx *c, struct layers *l,
+int layers_open(struct resolver *rv, struct layers *l,
 		const char *const *paths, size_t n, bool user);
 void layers_close(struct layers *l);
 void layer_dir_close(struct layer_dir *d);
@@ -63,7 +63,7 @@ void layer_dir_close(struct layer_dir *d);
  * index (in d) of the layer directory that provides it.  Whiteouts and
  * the names they hide are left out.  Sorted by name.
  */
-int layers_list(struct stagecp_ctx *c, const struct layers *l,
+int layers_list(struct resolver *rv, const struct layers *l,
 		const struct layer_dir *d, struct dir_names *out,
 		const char *path);
 
@@ -73,7 +73,7 @@ int layers_list(struct stagecp_ctx *c, const struct layers *l,
  * non-directory or a whiteout.  -ENOTDIR when the topmost is not a
  * directory; -EOPNOTSUPP (reported) for a redirect.
  */
-int layers_open_dir(struct stagecp_ctx *c, const struct layers *l,
+int layers_open_dir(struct resolver *rv, const struct layers *l,
 		    const struct layer_dir *d, size_t top, const char *name,
 		    struct layer_dir *out, const char *path);
 
@@ -89,7 +89,7 @@ int layers_lookup(const struct layers *l, const struct layer_dir *d,
  * does in a plain root: *out is the clean path with every existing symlink
  * expanded and the missing rest kept as written.
  */
-int layers_resolve_path(struct stagecp_ctx *c, const struct layers *l,
+int layers_resolve_path(struct resolver *rv, const struct layers *l,
 			const char *path, bool follow_last, char **out);
 
 /* Set (or test) "overlay.opaque" = "y" on a directory fd. */
@@ -103,7 +103,7 @@ int layer_dir_single(struct layer_dir *d, int fd);
  * Open the merged path through the stack's mount (l->mount_fd), with
  * flags: for what the layers cannot show.  -EOPNOTSUPP without a mount.
  */
-int layers_open_in_mount(struct stagecp_ctx *c, const struct layers *l,
+int layers_open_in_mount(struct resolver *rv, const struct layers *l,
 			 const char *path, int flags);
 
 /* Whether the regular file fd is a metacopy (data in another layer). */
@@ -122,7 +122,7 @@ struct layer_entry {
  * were "/" (the last one too when follow_last).  -ENOENT when it does not
  * exist, -ELOOP past the symlink limit.
  */
-int layers_resolve(struct stagecp_ctx *c, const struct layers *l,
+int layers_resolve(struct resolver *rv, const struct layers *l,
 		   const char *path, bool follow_last, struct layer_entry *e);
 void layer_entry_close(struct layer_entry *e);
 

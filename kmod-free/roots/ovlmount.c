@@ -13,7 +13,6 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
-#include "engine/engine.h"
 #include "seam/sys.h"
 
 /* The mount table is text: a bound keeps a wrong one from hurting. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/engine.h"
+#include "seam/flag.h"
 #include "seam/pathbuf.h"
 #include "seam/sys.h"
 
@@ -36,7 +36,7 @@ static bool next_component(const char **p, char *name)
 	return true;
 }
 
-int resolve_root_path(struct stagecp_ctx *c, int rootfd, const char *path,
+int resolve_root_path(struct resolver *rv, int rootfd, const char *path,
 		      bool follow_last, char **out)
 {
 	char name[NAME_MAX + 2];
@@ -169,7 +169,7 @@ static int open_by_components(int rootfd, const char *clean, int flags)
 	return fd;
 }
 
-int resolve_open(struct stagecp_ctx *c, int rootfd, const char *clean,
+int resolve_open(struct resolver *rv, int rootfd, const char *clean,
 		 int flags)
 {
 	struct open_how how = {
@@ -186,12 +186,12 @@ int resolve_open(struct stagecp_ctx *c, int rootfd, const char *clean,
 		rel = ".";
 		how.flags &= ~(uint64_t)O_NOFOLLOW;
 	}
-	if (engine_flag(&c->no_openat2))
+	if (flag_get(&rv->no_openat2))
 		return open_by_components(rootfd, clean, flags);
 	for (int i = 0; i < RESOLVE_EAGAIN_TRIES && r == -EAGAIN; i++)
 		r = sys_openat2(rootfd, rel, &how);
 	if (r == -ENOSYS) {
-		engine_set_flag(&c->no_openat2);
+		flag_set(&rv->no_openat2);
 		return open_by_components(rootfd, clean, flags);
 	}
 	return r;
@@ -240,7 +240,7 @@ static int mkdir_step(int fd, const char *name, const struct mkdir_attr *attr)
 	return nfd;
 }
 
-int resolve_mkdirs(struct stagecp_ctx *c, int rootfd, const char *clean,
+int resolve_mkdirs(struct resolver *rv, int rootfd, const char *clean,
 		   const struct mkdir_attr *attr, char **failed)
 {
 	char name[NAME_MAX + 2];
@@ -251,7 +251,7 @@ int resolve_mkdirs(struct stagecp_ctx *c, int rootfd, const char *clean,
 
 	/* Most destinations exist: one lookup settles it. */
 	fd = attr->replace ? -ENOENT
-			   : resolve_open(c, rootfd, clean,
+			   : resolve_open(rv, rootfd, clean,
 					  O_RDONLY | O_DIRECTORY);
 	/* The walk below makes what is missing and names what is not a
 	 * directory. */

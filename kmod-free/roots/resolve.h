@@ -20,7 +20,16 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-struct stagecp_ctx;
+#include "seam/report.h"
+
+/*
+ * What resolution needs of a copy: where to report, and what it has
+ * learned of the kernel.  One per engine context, shared by its workers.
+ */
+struct resolver {
+	struct report *rep;
+	bool no_openat2;	/* forced, or openat2 said ENOSYS: flag.h */
+};
 
 /* Symlink hops allowed while resolving one path, as the kernel's. */
 #define RESOLVE_MAX_HOPS 40
@@ -31,14 +40,14 @@ struct stagecp_ctx;
  * clean absolute path.  Returns 0, -ELOOP past RESOLVE_MAX_HOPS, or another
  * negative errno.
  */
-int resolve_root_path(struct stagecp_ctx *c, int rootfd, const char *path,
+int resolve_root_path(struct resolver *rv, int rootfd, const char *path,
 		      bool follow_last, char **out);
 
 /*
  * Open a symlink-free clean path inside rootfd with open flags (O_CLOEXEC
  * and O_NOFOLLOW are added).  Returns the fd or a negative errno.
  */
-int resolve_open(struct stagecp_ctx *c, int rootfd, const char *clean,
+int resolve_open(struct resolver *rv, int rootfd, const char *clean,
 		 int flags);
 
 /*
@@ -60,7 +69,7 @@ struct mkdir_attr {
 	 */
 	bool replace;
 };
-int resolve_mkdirs(struct stagecp_ctx *c, int rootfd, const char *clean,
+int resolve_mkdirs(struct resolver *rv, int rootfd, const char *clean,
 		   const struct mkdir_attr *attr, char **failed);
 
 /* Open a directory given by the user, outside any root, as an O_PATH fd. */

@@ -526,7 +526,7 @@ static void test_failed_key_is_warning(void **state)
 	stagecp_get_stats(fx->c, &stats);
 	assert_int_equal(stats.warnings, 2);
 	assert_int_equal(stats.errors, 0);
-	assert_int_equal(fx->c->first_err, 0);
+	assert_int_equal(fx->c->rep.first_err, 0);
 	assert_int_equal(lget("dlink", "trusted.b", buf, sizeof(buf)), 1);
 	assert_memory_equal(buf, "2", 1);
 	assert_int_equal(lget("dlink", "user.a", buf, sizeof(buf)), -ENODATA);
@@ -631,7 +631,7 @@ static void test_times_failure_reported(void **state)
 	assert_false(fx->reports[0].warning);
 	assert_int_equal(fx->reports[0].err, ENOENT);
 	assert_string_equal(fx->reports[0].path, "/missing");
-	assert_int_equal(fx->c->first_err, -ENOENT);
+	assert_int_equal(fx->c->rep.first_err, -ENOENT);
 }
 
 int main(void)

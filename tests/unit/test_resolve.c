@@ -23,8 +23,8 @@
 #include <cmocka.h>
 
 #include "engine/engine.h"
-#include "seam/pathbuf.h"
 #include "roots/resolve.h"
+#include "seam/pathbuf.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* A name longer than NAME_MAX. */
@@ -178,7 +178,7 @@ static int setup(void **state)
 	r = stagecp_new(&fx->c, &o);
 	if (r < 0)
 		return -1;
-	fx->c->no_openat2 = fx->no_openat2;
+	fx->c->res.no_openat2 = fx->no_openat2;
 	return 0;
 }
 
@@ -189,7 +189,7 @@ static int teardown(void **state)
 	int r = fx->reports ? -1 : 0;
 
 	/* Whatever a case did, it left the walk mode as it was. */
-	if (fx->c->no_openat2 != fx->no_openat2)
+	if (fx->c->res.no_openat2 != fx->no_openat2)
 		r = -1;
 	stagecp_free(fx->c);
 	fx->c = NULL;
@@ -240,7 +240,7 @@ static void run_case(struct fixture *fx, const struct rcase *k)
 	char *out = NULL;
 	int r, fd;
 
-	r = resolve_root_path(c, c->from_fd, k->path, k->follow_last, &out);
+	r = resolve_root_path(&c->res, c->from_fd, k->path, k->follow_last, &out);
 	if (r != k->want_r)
 		fail_msg("[%s] resolve_root_path(\"%s\", follow %d) = %d (%s), "
 			 "want %d", fx->tag, k->path, k->follow_last, r,
@@ -253,7 +253,7 @@ static void run_case(struct fixture *fx, const struct rcase *k)
 			 "\"%s\", want \"%s\"", fx->tag, k->path,
 			 k->follow_last, out, k->want);
 
-	fd = resolve_open(c, c->from_fd, out, O_PATH);
+	fd = resolve_open(&c->res, c->from_fd, out, O_PATH);
 	if (!k->real) {
 		if (fd != k->open_r)
 			fail_msg("[%s] resolve_open(\"%s\") = %d, want %d",
@@ -268,7 +268,7 @@ static void run_case(struct fixture *fx, const struct rcase *k)
 	assert_same_inode(fd, k->real, out);
 	close(fd);
 
-	fd = resolve_open(c, c->from_fd, out, flags_for(k->real));
+	fd = resolve_open(&c->res, c->from_fd, out, flags_for(k->real));
 	if (fd < 0)
 		fail_msg("[%s] resolve_open(\"%s\", 0%o): %s", fx->tag, out,
 			 flags_for(k->real), strerror(-fd));
@@ -423,10 +423,10 @@ static void test_stays_inside(void **state)
 
 	/* A target naming the sentinel by its host path: re-rooted too. */
 	snprintf(want, sizeof(want), "%s/q", sentinel);
-	assert_int_equal(resolve_root_path(fx->c, fx->c->from_fd,
+	assert_int_equal(resolve_root_path(&fx->c->res, fx->c->from_fd,
 					   "hostsent/q", true, &out), 0);
 	assert_string_equal(out, want);
-	fd = resolve_open(fx->c, fx->c->from_fd, out, O_PATH);
+	fd = resolve_open(&fx->c->res, fx->c->from_fd, out, O_PATH);
 	assert_int_equal(fd, -ENOENT);
 	free(out);
 }
@@ -440,17 +440,17 @@ static void test_long_name(void **state)
 	int r;
 
 	snprintf(path, sizeof(path), "/d/%s", long_name);
-	r = resolve_root_path(fx->c, fx->c->from_fd, path, true, &out);
+	r = resolve_root_path(&fx->c->res, fx->c->from_fd, path, true, &out);
 	assert_int_equal(r, -ENAMETOOLONG);
 	assert_null(out);
 
 	/* ...and below a missing one it is kept as written, not cut. */
 	snprintf(path, sizeof(path), "/nope/%s", long_name);
-	r = resolve_root_path(fx->c, fx->c->from_fd, path, true, &out);
+	r = resolve_root_path(&fx->c->res, fx->c->from_fd, path, true, &out);
 	assert_int_equal(r, 0);
 	assert_non_null(out);
 	/* "/nope" is looked up first. */
-	assert_int_equal(resolve_open(fx->c, fx->c->from_fd, out, O_PATH),
+	assert_int_equal(resolve_open(&fx->c->res, fx->c->from_fd, out, O_PATH),
 			 -ENOENT);
 	if (strcmp(out, path)) {
 		size_t got = strlen(out);
@@ -478,7 +478,7 @@ static void test_open_refuses_links(void **state)
 				O_PATH | O_DIRECTORY };
 
 		for (size_t j = 0; j < ARRAY_SIZE(flags); j++) {
-			int fd = resolve_open(fx->c, fx->c->from_fd, paths[i],
+			int fd = resolve_open(&fx->c->res, fx->c->from_fd, paths[i],
 					      flags[j]);
 
 			if (fd >= 0)
@@ -502,7 +502,7 @@ static void test_open_root(void **state)
 	static const char *const paths[] = { "/", "" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
-		int fd = resolve_open(fx->c, fx->c->from_fd, paths[i],
+		int fd = resolve_open(&fx->c->res, fx->c->from_fd, paths[i],
 				      O_RDONLY | O_DIRECTORY);
 		int fl;
 
@@ -561,7 +561,7 @@ static void test_mkdirs_mode(void **state)
 
 	assert_int_equal(fx->c->umask, 022);
 	snprintf(path, sizeof(path), "/mk-%s/a/b/c", fx->tag);
-	fd = resolve_mkdirs(fx->c, fx->c->to_fd, path, &open_attr, &failed);
+	fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, path, &open_attr, &failed);
 	if (fd < 0)
 		fail_msg("resolve_mkdirs(%s): %s (%s)", path, strerror(-fd),
 			 failed ? failed : "-");
@@ -581,7 +581,7 @@ static void test_mkdirs_mode(void **state)
 
 	/* Below an existing one: the new ones only, the old one kept. */
 	snprintf(path, sizeof(path), "/mk-%s/a/p/q", fx->tag);
-	fd = resolve_mkdirs(fx->c, fx->c->to_fd, path, &tight_attr, &failed);
+	fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, path, &tight_attr, &failed);
 	assert_true(fd >= 0);
 	assert_null(failed);
 	assert_same_inode(fd, path + 1, path);
@@ -594,13 +594,13 @@ static void test_mkdirs_mode(void **state)
 	assert_dir_mode(rel, 0700);
 
 	/* All there already: opened, nothing changed. */
-	fd = resolve_mkdirs(fx->c, fx->c->to_fd, "/d/sub", &tight_attr,
+	fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, "/d/sub", &tight_attr,
 			    &failed);
 	assert_true(fd >= 0);
 	assert_same_inode(fd, "d/sub", "/d/sub");
 	close(fd);
 	assert_dir_mode("d/sub", 0755);
-	fd = resolve_mkdirs(fx->c, fx->c->to_fd, "/", &tight_attr, NULL);
+	fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, "/", &tight_attr, NULL);
 	assert_true(fd >= 0);
 	assert_same_inode(fd, ".", "/");
 	close(fd);
@@ -620,7 +620,7 @@ static void test_mkdirs_chown(void **state)
 		skip();
 	}
 	snprintf(path, sizeof(path), "/d/own-%s/x", fx->tag);
-	fd = resolve_mkdirs(fx->c, fx->c->to_fd, path, &attr, NULL);
+	fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, path, &attr, NULL);
 	assert_true(fd >= 0);
 	close(fd);
 	snprintf(rel, sizeof(rel), "d/own-%s/x", fx->tag);
@@ -647,7 +647,7 @@ static void test_mkdirs_enotdir(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
 		char *failed = NULL;
-		int fd = resolve_mkdirs(fx->c, fx->c->to_fd, paths[i], &attr,
+		int fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, paths[i], &attr,
 					&failed);
 
 		if (fd != -ENOTDIR)
@@ -665,7 +665,7 @@ static void test_mkdirs_enotdir(void **state)
 		free(failed);
 	}
 	/* Without a place for the name, it is simply not given. */
-	assert_int_equal(resolve_mkdirs(fx->c, fx->c->to_fd, "/d/file/x",
+	assert_int_equal(resolve_mkdirs(&fx->c->res, fx->c->to_fd, "/d/file/x",
 					&attr, NULL), -ENOTDIR);
 }
 
@@ -679,7 +679,7 @@ static void test_mkdirs_refuses_links(void **state)
 	int fd;
 
 	snprintf(path, sizeof(path), "/rel/new-%s/x", fx->tag);
-	fd = resolve_mkdirs(fx->c, fx->c->to_fd, path, &attr, &failed);
+	fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, path, &attr, &failed);
 	assert_true(fd < 0);
 	assert_non_null(failed);
 	free(failed);
@@ -687,7 +687,7 @@ static void test_mkdirs_refuses_links(void **state)
 	assert_false(exists_in_root(rel));
 
 	failed = NULL;
-	fd = resolve_mkdirs(fx->c, fx->c->to_fd, "/dang/q", &attr, &failed);
+	fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, "/dang/q", &attr, &failed);
 	assert_true(fd < 0);
 	free(failed);
 	assert_false(exists_in_root("x"));
@@ -716,7 +716,7 @@ static void test_mkdirs_replace(void **state)
 	lstat_in_root("d/sub", &before);
 
 	snprintf(path, sizeof(path), "/%s/lnk/x", top);
-	fd = resolve_mkdirs(fx->c, fx->c->to_fd, path, &attr, &failed);
+	fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, path, &attr, &failed);
 	if (fd < 0)
 		fail_msg("[%s] resolve_mkdirs(\"%s\", replace): %s (%s)",
 			 fx->tag, path, strerror(-fd), failed ? failed : "-");
@@ -734,7 +734,7 @@ static void test_mkdirs_replace(void **state)
 	assert_int_equal(after.st_ino, before.st_ino);
 
 	snprintf(path, sizeof(path), "/%s/file", top);
-	fd = resolve_mkdirs(fx->c, fx->c->to_fd, path, &attr, &failed);
+	fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, path, &attr, &failed);
 	assert_true(fd >= 0);
 	close(fd);
 	snprintf(rel, sizeof(rel), "%s/file", top);
@@ -765,9 +765,9 @@ static void test_mkdirs_sentinel(void **state)
 
 		snprintf(path, sizeof(path), "%s%s%s", ways[i][0], fx->tag,
 			 ways[i][1]);
-		r = resolve_root_path(fx->c, fx->c->to_fd, path, true, &res);
+		r = resolve_root_path(&fx->c->res, fx->c->to_fd, path, true, &res);
 		assert_int_equal(r, 0);
-		fd = resolve_mkdirs(fx->c, fx->c->to_fd, res, &attr, &failed);
+		fd = resolve_mkdirs(&fx->c->res, fx->c->to_fd, res, &attr, &failed);
 		if (fd < 0)
 			fail_msg("[%s] resolve_mkdirs(\"%s\"): %s (%s)",
 				 fx->tag, res, strerror(-fd),

@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "seam/sys.h"
 #include "movers/uring.h"
+#include "seam/sys.h"
 
 struct fixture {
 	char dir[64];

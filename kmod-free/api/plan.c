@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Planning one COPY: see plan.h. */
-#include "semantics/plan.h"
+#include "api/plan.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "seam/dirnames.h"
 #include "engine/engine.h"
 #include "engine/filter.h"
-#include "semantics/gomatch.h"
 #include "roots/layers.h"
-#include "seam/pathbuf.h"
 #include "roots/resolve.h"
+#include "seam/dirnames.h"
+#include "seam/pathbuf.h"
 #include "seam/sys.h"
+#include "semantics/gomatch.h"
 
 static int plan_add(struct plan *p, char *path, const char *include)
 {
@@ -65,15 +65,15 @@ static int source_exists(struct stagecp_ctx *c, const char *path)
 	int r;
 
 	if (c->layered) {
-		r = layers_resolve(c, &c->src_layers, path, true, &e);
+		r = layers_resolve(&c->res, &c->src_layers, path, true, &e);
 		if (r == 0)
 			layer_entry_close(&e);
 		return r;
 	}
-	r = resolve_root_path(c, c->from_fd, path, true, &res);
+	r = resolve_root_path(&c->res, c->from_fd, path, true, &res);
 	if (r < 0)
 		return r;
-	r = resolve_open(c, c->from_fd, res, O_PATH);
+	r = resolve_open(&c->res, c->from_fd, res, O_PATH);
 	free(res);
 	if (r >= 0)
 		sys_close(r);
@@ -85,11 +85,11 @@ static int report_not_found(struct stagecp_ctx *c, const char *path, int r)
 	char msg[PATH_MAX + 32];
 
 	if (r != -ENOENT && r != -ENOTDIR) {
-		report(c, path, "resolve source", r, false);
+		report(&c->rep, path, "resolve source", r, false);
 		return r;
 	}
 	snprintf(msg, sizeof(msg), "\"%s\": not found", path);
-	report_errmsg(c, path, "copy", -ENOENT, msg, false);
+	report_errmsg(&c->rep, path, "copy", -ENOENT, msg, false);
 	return -ENOENT;
 }
 
@@ -118,7 +118,7 @@ static int wild_match(struct wild *w, const char *rel)
 	int m = gomatch_match(w->pattern, rel);
 
 	if (m < 0)
-		report_msg(w->c, w->pattern, "match source",
+		report_msg(&w->c->rep, w->pattern, "match source",
 			   "syntax error in pattern", false);
 	return m;
 }
@@ -144,11 +144,11 @@ static int wild_list(struct wild *w, const struct layer_dir *d,
 	int r;
 
 	if (w->c->layered)
-		return layers_list(w->c, &w->c->src_layers, d, names,
+		return layers_list(&w->c->res, &w->c->src_layers, d, names,
 				   w->base);
 	r = dir_names_read(names, d->fd[0]);
 	if (r < 0)
-		report(w->c, w->base, "read directory", r, false);
+		report(&w->c->rep, w->base, "read directory", r, false);
 	return r;
 }
 
@@ -160,7 +160,7 @@ static int wild_open(struct wild *w, const struct layer_dir *d,
 
 	if (w->c->layered) {
 		const struct layers *l = &w->c->src_layers;
-		int r = layers_open_dir(w->c, l, d, dir_names_layer(ent), name,
+		int r = layers_open_dir(&w->c->res, l, d, dir_names_layer(ent), name,
 					child, w->base);
 		char *path;
 
@@ -168,7 +168,7 @@ static int wild_open(struct wild *w, const struct layer_dir *d,
 			return r;
 		/* What the layers cannot show, the mount can. */
 		path = path_join_clean(w->base, w->rel.s);
-		fd = path ? layers_open_in_mount(w->c, l, path,
+		fd = path ? layers_open_in_mount(&w->c->res, l, path,
 						 O_RDONLY | O_DIRECTORY)
 			  : -ENOMEM;
 		free(path);
@@ -212,7 +212,7 @@ static int wild_walk(struct wild *w, const struct layer_dir *d, size_t depth)
 				   r == -ENOENT) {
 				r = 0;
 			} else if (r != -EOPNOTSUPP) {
-				report(w->c, w->rel.s, "open", r, false);
+				report(&w->c->rep, w->rel.s, "open", r, false);
 			}
 		}
 		pathbuf_pop(&w->rel, old);
@@ -235,7 +235,7 @@ static int wild_base(struct stagecp_ctx *c, const char *shown, char **base,
 		*base = path_clean(shown);
 		if (!*base)
 			return -ENOMEM;
-		r = layers_resolve(c, &c->src_layers, shown, true, &e);
+		r = layers_resolve(&c->res, &c->src_layers, shown, true, &e);
 		if (r == 0 && !e.is_dir) {
 			layer_entry_close(&e);
 			return -ENOTDIR;
@@ -244,10 +244,10 @@ static int wild_base(struct stagecp_ctx *c, const char *shown, char **base,
 			*d = e.dir;
 		return r;
 	}
-	r = resolve_root_path(c, c->from_fd, shown, true, base);
+	r = resolve_root_path(&c->res, c->from_fd, shown, true, base);
 	if (r < 0)
 		return r;
-	fd = resolve_open(c, c->from_fd, *base,
+	fd = resolve_open(&c->res, c->from_fd, *base,
 			  O_RDONLY | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return fd;
@@ -285,7 +285,7 @@ static int expand_wildcard(struct stagecp_ctx *c, const char *src,
 		snprintf(msg, sizeof(msg), "lstat %s: %s", shown,
 			 r == -ENOENT ? "no such file or directory"
 				      : "cannot be read");
-		report_errmsg(c, shown, "match source", r, msg, false);
+		report_errmsg(&c->rep, shown, "match source", r, msg, false);
 		goto free_paths;
 	}
 	w.pattern = rest;

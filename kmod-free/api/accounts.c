@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* --chown names from the destination root: see accounts.h. */
-#include "semantics/accounts.h"
+#include "api/accounts.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "engine/engine.h"
-#include "semantics/owner.h"
 #include "roots/resolve.h"
 #include "seam/sys.h"
+#include "semantics/owner.h"
 
 /*
  * Open path inside the root whose accounts count: the destination root, a
@@ -26,7 +26,7 @@ static int open_in_accounts_root(struct stagecp_ctx *c, const char *path)
 	int r;
 
 	if (l) {
-		r = layers_resolve(c, l, path, true, &e);
+		r = layers_resolve(&c->res, l, path, true, &e);
 		if (r < 0)
 			return r;
 		r = e.is_dir ? -EISDIR : sys_openat(e.dirfd, e.name, SYS_O_SRC,
@@ -34,10 +34,10 @@ static int open_in_accounts_root(struct stagecp_ctx *c, const char *path)
 		layer_entry_close(&e);
 		return r;
 	}
-	r = resolve_root_path(c, rootfd, path, true, &res);
+	r = resolve_root_path(&c->res, rootfd, path, true, &res);
 	if (r < 0)
 		return r;
-	r = resolve_open(c, rootfd, res, SYS_O_SRC);
+	r = resolve_open(&c->res, rootfd, res, SYS_O_SRC);
 	free(res);
 	return r;
 }
@@ -87,13 +87,13 @@ int accounts_resolve_owner(struct stagecp_ctx *c)
 		return 0;
 	r = owner_parse(c->opt.chown, &spec, err, sizeof(err));
 	if (r < 0) {
-		report_msg(c, c->opt.chown, "parse --chown", err, false);
+		report_msg(&c->rep, c->opt.chown, "parse --chown", err, false);
 		return r;
 	}
 	needed[0] = owner_needs_passwd(&spec);
 	needed[1] = owner_needs_group(&spec);
 	if ((needed[0] || needed[1]) && c->acct_none) {
-		report_msg(c, c->opt.chown, "chown", "a new layer has no "
+		report_msg(&c->rep, c->opt.chown, "chown", "a new layer has no "
 			   "accounts: give --base or --base-layers to look "
 			   "names up in", false);
 		r = -EINVAL;
@@ -104,14 +104,14 @@ int accounts_resolve_owner(struct stagecp_ctx *c)
 			continue;
 		r = open_account_file(c, files[i], &f[i]);
 		if (r < 0) {
-			report(c, files[i], "open", r, false);
+			report(&c->rep, files[i], "open", r, false);
 			goto close_files;
 		}
 	}
 	r = owner_resolve(&spec, f[0], f[1], &c->own_uid, &c->own_gid, err,
 			  sizeof(err));
 	if (r < 0)
-		report_msg(c, c->opt.chown, "chown", err, false);
+		report_msg(&c->rep, c->opt.chown, "chown", err, false);
 	c->own_set = r == 0;
 close_files:
 	for (int i = 0; i < 2; i++)

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "engine/entry.h"
+#include "engine/dst_dir.h"
 #include "roots/layers.h"
 #include "roots/resolve.h"
 

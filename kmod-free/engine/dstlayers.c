@@ -7,7 +7,7 @@
  * does on the first write; a directory made where UPPER holds a whiteout is
  * made opaque, so the lower entry it hid stays hidden.
  */
-#include "roots/dstlayers.h"
+#include "engine/dstlayers.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -16,9 +16,10 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/meta.h"
+#include "engine/xattr.h"
 #include "seam/pathbuf.h"
 #include "seam/sys.h"
-#include "engine/xattr.h"
 
 #define O_DIR_READ (O_RDONLY | O_DIRECTORY | SYS_O_BASE)
 
@@ -50,7 +51,7 @@ static int copy_up_meta(struct stagecp_ctx *c, int lower, int fd,
 	if (r == 0)
 		r = meta_apply_times(c, &st, &dst, path);
 	if (r < 0)
-		report(c, path, "copy up", r, false);
+		report(&c->rep, path, "copy up", r, false);
 	return r;
 }
 
@@ -119,7 +120,7 @@ int dstl_mkdirs(struct stagecp_ctx *c, const char *clean,
 	size_t old;
 	int fd, r;
 
-	r = layers_open_dir(c, &c->dst_layers, &c->dst_layers.root, 0, ".",
+	r = layers_open_dir(&c->res, &c->dst_layers, &c->dst_layers.root, 0, ".",
 			    &m, "/");
 	fd = r < 0 ? r : sys_openat(c->to_fd, ".", O_DIR_READ, 0);
 	if (fd >= 0)
@@ -168,7 +169,7 @@ int dstl_mkdirs(struct stagecp_ctx *c, const char *clean,
 			 sys_fstat(fd, &up) == 0;
 		/* Now in the upper: the merged directory from there down. */
 		k = layers_lookup(&c->dst_layers, &m, name, &st);
-		r = k < 0 ? k : layers_open_dir(c, &c->dst_layers, &m,
+		r = k < 0 ? k : layers_open_dir(&c->res, &c->dst_layers, &m,
 						(size_t)k, name, &child,
 						done.s);
 		layer_dir_close(&m);
@@ -202,7 +203,7 @@ int dstl_check(struct stagecp_ctx *c, const struct dst_dir *d,
 	if (k < 0 || in_upper(d->merged, (size_t)k) ||
 	    is_dir == !!S_ISDIR(st.st_mode))
 		return 0;
-	return report_type_clash(c, dpath, "copy", is_dir,
+	return report_type_clash(&c->rep, dpath, "copy", is_dir,
 				 is_dir ? -ENOTDIR : -EISDIR);
 }
 
@@ -242,6 +243,6 @@ int dstl_child(struct stagecp_ctx *c, const struct dst_dir *parent,
 	k = layers_lookup(&c->dst_layers, parent->merged, name, &st);
 	if (k < 0)
 		return k;
-	return layers_open_dir(c, &c->dst_layers, parent->merged, (size_t)k,
+	return layers_open_dir(&c->res, &c->dst_layers, parent->merged, (size_t)k,
 			       name, out, dpath);
 }

@@ -12,9 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "exec.h"
 #include "json.h"
+#include "output.h"
 
 #include "cli.h"
 
@@ -289,11 +292,93 @@ static void list_instr(const struct cli *cli,
 		putchar(' ');
 		cli_put_path(stdout, c->srcs[i]);
 	}
+	for (size_t i = 0; i < in->nheredocs; i++) {
+		fputs(" <<", stdout);
+		cli_put_path(stdout, in->heredoc_names[i]);
+	}
 	putchar(' ');
 	cli_put_path(stdout, c->dest);
 	if (in->workdir)
 		printf("  (WORKDIR %s)", in->workdir);
 	putchar('\n');
+}
+
+/* Write len bytes of data to a new file dir/name, mode 0644. */
+static int write_file(int dirfd, const char *name, const char *data)
+{
+	size_t len = strlen(data);
+	int fd, r = 0;
+
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+/*
+ * Heredoc sources (COPY <<EOF /dest), as BuildKit makes them: each a
+ * 0644 file of its name, here in a private temporary directory, copied
+ * from there with the line's flags.
+ */
+static int run_heredocs(struct cli *cli, const struct stagecp_df_instr *in)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096];
+	size_t i, made = 0;
+	int dfd, r = 0;
+
+	snprintf(dir, sizeof(dir), "%s/stagecp-heredoc.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		r = -errno;
+		fprintf(stderr, "stagecp: %s: mkdtemp: %s\n", dir,
+			strerror(-r));
+		return r;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		r = -errno;
+	for (i = 0; r == 0 && i < in->nheredocs; i++) {
+		const char *name = in->heredoc_names[i];
+
+		if (strchr(name, '/') || !strcmp(name, ".") ||
+		    !strcmp(name, "..")) {
+			fprintf(stderr, "stagecp: line %u: heredoc <<%s: not "
+				"a file name\n", in->line, name);
+			r = -EINVAL;
+			break;
+		}
+		r = write_file(dfd, name, in->heredoc_contents[i]);
+		if (r < 0)
+			fprintf(stderr, "stagecp: %s/%s: write: %s\n", dir,
+				name, strerror(-r));
+		else
+			made++;
+	}
+	if (r == 0) {
+		cli->opt.from_root = dir;
+		r = cli_run_copy(cli, in->heredoc_names, in->nheredocs,
+				 in->copy.dest, (int)in->line);
+	}
+	for (i = 0; dfd >= 0 && i < made; i++)
+		unlinkat(dfd, in->heredoc_names[i], 0);
+	if (dfd >= 0)
+		close(dfd);
+	rmdir(dir);
+	return r;
 }
 
 static int run_line(struct cli *cli, const struct stagecp_dockerfile *df,
@@ -327,8 +412,11 @@ static int run_line(struct cli *cli, const struct stagecp_dockerfile *df,
 		}
 		cli->add = in->kind == STAGECP_DF_ADD && in->unpack;
 		cli->instruction = in->keyword;
-		r = cli_run_copy(cli, l->srcs, l->nsrcs, l->dest,
-				 (int)l->line);
+		if (l->nsrcs)
+			r = cli_run_copy(cli, l->srcs, l->nsrcs, l->dest,
+					 (int)l->line);
+		if (r == 0 && in->nheredocs)
+			r = run_heredocs(cli, in);
 		cli->add = false;
 		cli->instruction = NULL;
 	}

@@ -55,6 +55,9 @@ static void fill_instr(struct stagecp_df_instr *o, const struct df_step *st)
 		return;
 	copy_line_fill(&o->copy, c);
 	o->copy.line = o->line;
+	o->heredoc_names = (const char *const *)st->heredoc_names.v;
+	o->heredoc_contents = (const char *const *)st->heredoc_data.v;
+	o->nheredocs = st->heredoc_names.n;
 }
 
 void stagecp_dockerfile_free(struct stagecp_dockerfile *df)

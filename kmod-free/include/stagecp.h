@@ -379,7 +379,8 @@ STAGECP_API void stagecp_copy_lines_free(struct stagecp_copy_lines *l);
  * escapes); --from and --exclude are kept as written.  RUN, CMD,
  * ENTRYPOINT, LABEL, EXPOSE, USER, HEALTHCHECK, SHELL, STOPSIGNAL, VOLUME,
  * ONBUILD and MAINTAINER are read and listed as skipped.  ADD of a URL or
- * a git repository, and heredoc sources, are errors.
+ * a git repository is an error.  A heredoc source is handed over as its
+ * name and text (expanded unless its name was quoted).
  *
  * A text without any FROM is read as stagecp_parse_copy_lines() reads it:
  * COPY instructions only, no stages (nstages is 0), no variables.
@@ -418,6 +419,14 @@ struct stagecp_df_instr {
 	struct stagecp_copy_line copy;
 	int from_stage;		/* COPY --from: the stage it names, or -1 */
 	bool unpack;		/* ADD: local tar archives are extracted */
+	/*
+	 * COPY, ADD: heredoc sources (COPY <<EOF /dest): files of these
+	 * names holding these texts (0644 before --chmod), copied to
+	 * copy.dest after copy.srcs, which may then be empty.
+	 */
+	const char *const *heredoc_names;
+	const char *const *heredoc_contents;
+	size_t nheredocs;
 };
 
 struct stagecp_dockerfile {

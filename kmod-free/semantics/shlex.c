@@ -21,6 +21,7 @@ struct lx {
 	size_t pos, n;
 	int esc;
 	bool raw_escapes;	/* keep escape characters (patterns) */
+	bool skip_quotes;	/* quotes are plain characters (heredocs) */
 	const struct shenv *env;
 	char msg[256];		/* the inner error */
 };
@@ -490,9 +491,9 @@ static int process_stop_on(struct lx *l, int stop, bool raw, struct sbuf *out)
 		}
 		if (c == '$')
 			r = dollar(l, out);
-		else if (c == '\'')
+		else if (c == '\'' && !l->skip_quotes)
 			r = single_quote(l, out);
-		else if (c == '"')
+		else if (c == '"' && !l->skip_quotes)
 			r = double_quote(l, out);
 		else {
 			next(l);
@@ -516,16 +517,35 @@ restore:
 	return r;
 }
 
+static int process(struct lx *l, const char *word, char **out, char *err,
+		   size_t errlen);
+
 int shlex_word(const char *word, char escape, const struct shenv *env,
 	       char **out, char *err, size_t errlen)
 {
 	struct lx l = { .s = word, .n = strlen(word),
 			.esc = (unsigned char)escape, .env = env };
+
+	return process(&l, word, out, err, errlen);
+}
+
+int shlex_heredoc(const char *text, const struct shenv *env, char **out,
+		  char *err, size_t errlen)
+{
+	struct lx l = { .s = text, .n = strlen(text), .esc = '\\',
+			.skip_quotes = true, .env = env };
+
+	return process(&l, text, out, err, errlen);
+}
+
+static int process(struct lx *l, const char *word, char **out, char *err,
+		   size_t errlen)
+{
 	struct sbuf b = { 0 }, q = { 0 };
 	int r;
 
 	*out = NULL;
-	r = process_stop_on(&l, LX_EOF, false, &b);
+	r = process_stop_on(l, LX_EOF, false, &b);
 	if (r == 0) {
 		*out = sb_take(&b);
 		return *out ? 0 : -ENOMEM;
@@ -534,7 +554,7 @@ int shlex_word(const char *word, char escape, const struct shenv *env,
 	if (r == -EINVAL && err && errlen) {
 		sb_add_quoted(&q, word);
 		snprintf(err, errlen, "failed to process %s: %s",
-			 q.p ? q.p : "", l.msg);
+			 q.p ? q.p : "", l->msg);
 		sb_free(&q);
 	}
 	return r;

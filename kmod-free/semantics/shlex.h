@@ -43,4 +43,12 @@ void shenv_free(struct shenv *e);
 int shlex_word(const char *word, char escape, const struct shenv *env,
 	       char **out, char *err, size_t errlen);
 
+/*
+ * The content of a heredoc whose name was not quoted, as BuildKit expands
+ * it (ExpandRaw): variables and '\' escapes, but quotes are plain
+ * characters.
+ */
+int shlex_heredoc(const char *text, const struct shenv *env, char **out,
+		  char *err, size_t errlen);
+
 #endif /* STAGECP_SHLEX_H */

@@ -365,6 +365,71 @@ static int expand_field(struct eval *ev, const struct df_instr *in,
 	return expand(ev, in, env, word, out);
 }
 
+/* <<-: the leading tabs of every line go (ChompHeredocContent). */
+static char *chomp_tabs(const char *s)
+{
+	struct sbuf b = { 0 };
+	bool line_start = true;
+
+	sb_add(&b, "", 0);
+	for (; *s; s++) {
+		if (line_start && *s == '\t')
+			continue;
+		line_start = *s == '\n';
+		sb_addc(&b, *s);
+	}
+	return sb_take(&b);
+}
+
+/*
+ * A source word that is a heredoc (<<EOF): its name and its content, as
+ * BuildKit makes the file.  1 when it is one, 0 when not, or -errno.
+ */
+static int heredoc_source(struct eval *ev, struct state *s,
+			  const struct df_instr *in, const char *word,
+			  struct df_step *st)
+{
+	const struct df_heredoc *found = NULL;
+	struct df_heredoc h;
+	char *text, *data = NULL, msg[512];
+	int r = df_heredoc_word(word, &h);
+
+	if (r <= 0)
+		return r;
+	/* The last heredoc of that name, as BuildKit's lookup map has it. */
+	for (size_t k = 0; k < in->raw->nheredocs; k++)
+		if (!strcmp(in->raw->heredocs[k].name, h.name))
+			found = &in->raw->heredocs[k];
+	if (!found) {
+		r = fail_at(ev, in, "heredoc %s has no content", h.name);
+		goto free_name;
+	}
+	text = h.chomp ? chomp_tabs(found->content) : strdup(found->content);
+	if (!text) {
+		r = -ENOMEM;
+		goto free_name;
+	}
+	if (found->expand) {
+		r = shlex_heredoc(text, &s->env, &data, msg, sizeof(msg));
+		free(text);
+		if (r == -EINVAL)
+			r = fail_at(ev, in, "%s", msg);
+	} else {
+		data = text;
+		r = 0;
+	}
+	if (!r)
+		r = strv_push(&st->heredoc_data, data);
+	if (!r)
+		r = strv_push(&st->heredoc_names, h.name);
+	else
+		free(h.name);
+	return r ? r : 1;
+free_name:
+	free(h.name);
+	return r;
+}
+
 /* COPY or ADD of the target stage, expanded. */
 static int copy_step(struct eval *ev, struct state *s,
 		     const struct df_instr *in, struct df_step *st)
@@ -375,9 +440,6 @@ static int copy_step(struct eval *ev, struct state *s,
 	size_t i;
 	int r;
 
-	if (in->raw->nheredocs)
-		return fail_at(ev, in, "%s", "heredoc sources are not "
-			       "supported by stagecp exec");
 	*o = (struct copyline_instr){ .line = c->line, .link = c->link,
 				      .parents = c->parents,
 				      .json = c->json };
@@ -403,20 +465,30 @@ static int copy_step(struct eval *ev, struct state *s,
 	if (!r)
 		r = expand_field(ev, in, &s->env, c->chmod, &o->chmod);
 	for (i = 0; !r && i < c->nsrcs; i++) {
-		r = expand(ev, in, &s->env, c->srcs[i], &o->srcs[i]);
+		const char *src;
+
+		r = c->json ? 0 : heredoc_source(ev, s, in, c->srcs[i], st);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			r = 0;
+			continue;
+		}
+		r = expand(ev, in, &s->env, c->srcs[i], &o->srcs[o->nsrcs]);
 		if (r)
 			break;
-		o->nsrcs++;
-		if (is_git_source(o->srcs[i]) || is_url(o->srcs[i])) {
+		src = o->srcs[o->nsrcs++];
+		if (is_git_source(src) || is_url(src)) {
 			if (!add)
-				return fail_at(ev, in, "%s", is_git_source(
-					o->srcs[i]) ? "source can't be a git "
-					"ref for COPY" : "source can't be a "
-					"URL for COPY");
+				return fail_at(ev, in, "%s", is_git_source(src)
+					       ? "source can't be a git ref "
+						 "for COPY"
+					       : "source can't be a URL for "
+						 "COPY");
 			return fail_at(ev, in, "ADD %s: remote sources (URLs "
 				       "and git repositories) are not "
 				       "supported: stagecp does no network "
-				       "I/O", o->srcs[i]);
+				       "I/O", src);
 		}
 	}
 	if (!r)
@@ -535,6 +607,8 @@ static int copy_lines(struct df_plan *p, const char *text, char *err,
 
 static void step_free(struct df_step *st)
 {
+	strv_free(&st->heredoc_names);
+	strv_free(&st->heredoc_data);
 	free(st->workdir);
 	copyline_instr_free(&st->copy);
 }

@@ -23,8 +23,11 @@
  * COPY and ADD of the target stage have their sources, destination,
  * --chown and --chmod expanded (shlex.h); --exclude and --from are not.
  * --from names a stage by name or index, else an image.  ADD of a URL or
- * git source is refused (stagecp does no network I/O), as is a heredoc
- * source.  Errors name the line: "line N: ...".
+ * git source is refused (stagecp does no network I/O).  A heredoc source
+ * (<<EOF) is a file of that name holding the heredoc's text: with its
+ * leading tabs removed for <<-, and expanded (variables and '\' escapes,
+ * quotes kept) when its name was not quoted.  Errors name the line:
+ * "line N: KEYWORD: ...".
  *
  * A text without any FROM is a list of COPY instructions (copyline_parse):
  * no stages, and no variables.
@@ -52,6 +55,9 @@ struct df_step {
 	struct copyline_instr copy;	/* COPY/ADD: expanded */
 	long from_stage;	/* --from: a stage's index, or -1 */
 	bool unpack;		/* ADD: local tar archives are extracted */
+	/* Heredoc sources (COPY <<EOF): names, and contents expanded. */
+	struct strv heredoc_names;
+	struct strv heredoc_data;
 };
 
 struct df_plan {

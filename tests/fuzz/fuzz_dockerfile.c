@@ -42,7 +42,11 @@ static void check_plan(const struct df_plan *p, unsigned int nlines)
 		      st->from_stage);
 		if (st->in->kind != DF_COPY && st->in->kind != DF_ADD)
 			continue;
-		CHECK(c->nsrcs >= 1 && c->dest, "COPY without arguments");
+		CHECK(c->nsrcs + st->heredoc_names.n >= 1 && c->dest,
+		      "COPY without arguments");
+		CHECK(st->heredoc_names.n == st->heredoc_data.n,
+		      "%zu heredoc names, %zu texts", st->heredoc_names.n,
+		      st->heredoc_data.n);
 		for (k = 0; k < c->nsrcs; k++)
 			CHECK(c->srcs[k], "source %zu is NULL", k);
 		if (p->nstages)

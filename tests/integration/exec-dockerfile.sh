@@ -294,6 +294,32 @@ run exec -f "$T/Dockerfile.heredoc" --stage=b="$S/t0" --to="$S/out"
 expect_rc 0 "heredoc"
 [ -f "$S/out/t/tool" ] && [ ! -e "$S/out/nowhere" ] || fail "heredoc"
 
+step "heredoc sources become files, expanded unless the name is quoted"
+new_stage out
+cat >"$T/Dockerfile.hd" <<'EOF2'
+FROM alpine
+ENV NAME=world
+WORKDIR /etc/app
+COPY <<EOF greeting.txt
+hello $NAME \$HOME "q"
+EOF
+COPY --chmod=600 --chown=appuser <<"RAW" <<-TABS ./
+raw $NAME
+RAW
+	tabbed $NAME
+	TABS
+EOF2
+run exec -f "$T/Dockerfile.hd" --to="$S/out"
+expect_rc 0 "heredoc sources"
+[ "$(cat "$S/out/etc/app/greeting.txt")" = 'hello world $HOME "q"' ] ||
+	fail "heredoc: greeting.txt: $(cat "$S/out/etc/app/greeting.txt")"
+[ "$(owner_mode "$S/out/etc/app/greeting.txt")" = "0:0 644" ] ||
+	fail "heredoc: greeting.txt mode"
+[ "$(cat "$S/out/etc/app/RAW")" = 'raw $NAME' ] || fail "heredoc: RAW"
+[ "$(cat "$S/out/etc/app/TABS")" = 'tabbed world' ] || fail "heredoc: TABS"
+[ "$(owner_mode "$S/out/etc/app/TABS")" = "1001:1002 600" ] ||
+	fail "heredoc: TABS owner and mode"
+
 # --- ADD -----------------------------------------------------------------
 
 step "ADD: directories as COPY, archives extracted (plain, gz, bz2, xz, zst)"

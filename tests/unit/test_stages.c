@@ -187,9 +187,9 @@ static const struct row rows[] = {
 	{ "copy-url-refused",
 	  "FROM alpine\nCOPY https://example.com/a /\n", NULL, { 0 },
 	  "source can't be a URL for COPY", { 0 } },
-	{ "copy-heredoc-refused",
-	  "FROM alpine\nCOPY <<EOF /a\nhi\nEOF\n", NULL, { 0 },
-	  "heredoc sources are not supported", { 0 } },
+	{ "heredoc-expansion-error",
+	  "FROM alpine\nCOPY <<EOF /a\n${X:?unset}\nEOF\n", NULL, { 0 },
+	  "line 2: COPY: failed to process", { 0 } },
 	{ "expansion-error-names-line",
 	  "FROM alpine\n\nCOPY ${A:?is required} /\n", NULL, { 0 },
 	  "line 3: COPY: failed to process", { 0 } },
@@ -292,6 +292,44 @@ static void test_steps(void **state)
 	df_plan_free(&p);
 }
 
+/* Heredoc sources: names and texts, expanded unless the name is quoted. */
+static void test_heredocs(void **state)
+{
+	static const char text[] =
+		"FROM alpine\n"
+		"ENV N=world\n"
+		"COPY a <<EOF <<'Q' <<-T /d/\n"
+		"hi $N \\$N \"x\"\n"
+		"EOF\n"
+		"raw $N\n"
+		"Q\n"
+		"\t\ttabs $N\n"
+		"\tT\n"
+		"COPY b c\n";
+	const struct df_step *st;
+	struct df_plan p;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(df_plan_make(text, NULL, NULL, 0, &p, err,
+				      sizeof(err)), 0);
+	st = first_copy(&p);
+	assert_int_equal(st->in->raw->line, 3);
+	assert_int_equal(st->in->raw->end_line, 9);
+	assert_int_equal(st->copy.nsrcs, 1);
+	assert_string_equal(st->copy.srcs[0], "a");
+	assert_int_equal(st->heredoc_names.n, 3);
+	assert_string_equal(st->heredoc_names.v[0], "EOF");
+	assert_string_equal(st->heredoc_data.v[0], "hi world $N \"x\"\n");
+	assert_string_equal(st->heredoc_names.v[1], "Q");
+	assert_string_equal(st->heredoc_data.v[1], "raw $N\n");
+	assert_string_equal(st->heredoc_names.v[2], "T");
+	assert_string_equal(st->heredoc_data.v[2], "tabs world\n");
+	/* The line after the last heredoc is the next instruction. */
+	assert_int_equal(p.steps[p.nsteps - 1].in->raw->line, 10);
+	df_plan_free(&p);
+}
+
 /* Without FROM: COPY lines as before, no variables. */
 static void test_copy_lines(void **state)
 {
@@ -318,6 +356,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_steps),
+		cmocka_unit_test(test_heredocs),
 		cmocka_unit_test(test_copy_lines),
 	};
 

@@ -506,11 +506,17 @@ static int copy_step(struct eval *ev, struct state *s,
 static int push_step(struct df_plan *p, const struct df_instr *in,
 		     struct df_step **out)
 {
-	struct df_step *n = realloc(p->steps, (p->nsteps + 1) * sizeof(*n));
+	struct df_step *n = p->steps;
 
-	if (!n)
-		return -ENOMEM;
-	p->steps = n;
+	if (p->nsteps == p->steps_cap) {
+		size_t cap = p->steps_cap ? p->steps_cap * 2 : 16;
+
+		n = realloc(p->steps, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		p->steps = n;
+		p->steps_cap = cap;
+	}
 	*out = &n[p->nsteps++];
 	memset(*out, 0, sizeof(**out));
 	(*out)->in = in;

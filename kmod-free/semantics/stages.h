@@ -66,7 +66,7 @@ struct df_plan {
 	size_t nstages;		/* 0: a text of COPY lines only */
 	size_t target;
 	struct df_step *steps;
-	size_t nsteps;
+	size_t nsteps, steps_cap;
 	struct strv unused_args;	/* build arguments no ARG declared */
 };
 

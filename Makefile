@@ -142,7 +142,8 @@ bench:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/stagecp
 	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libstagecp.a
 	install -m 0755 $(SHARED_LIB) \
@@ -156,6 +157,8 @@ install: all
 		kmod-free/stagecp.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/stagecp.pc
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/stagecp.pc
 	install -m 0644 tool/stagecp.1 $(DESTDIR)$(MANDIR)/man1/stagecp.1
+	install -m 0644 tool/stagecp-copy.7 \
+		$(DESTDIR)$(MANDIR)/man7/stagecp-copy.7
 	install -m 0644 tool/stagecp.bash-completion \
 		$(DESTDIR)$(BASHCOMPDIR)/stagecp
 
@@ -164,6 +167,7 @@ uninstall:
 		$(DESTDIR)$(INCLUDEDIR)/stagecp.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/stagecp.pc \
 		$(DESTDIR)$(MANDIR)/man1/stagecp.1 \
+		$(DESTDIR)$(MANDIR)/man7/stagecp-copy.7 \
 		$(DESTDIR)$(BASHCOMPDIR)/stagecp
 
 # Debian packages of the working tree, built from a copy in build/deb/

@@ -21,7 +21,7 @@ TREECMP=${TREECMP:-$top/tests/treecmp.py}
 LOOPFS=$top/scripts/loopfs.sh
 RESULTS=${RESULTS:-$here/results}
 
-ALL_FS="xfs,btrfs,ext4,tmpfs,overlay,xfs-ext4,bigfile"
+ALL_FS="xfs,btrfs,ext4,tmpfs,overlay,xfs-ext4,bigfile,buildah"
 ALL_TOOLS="stagecp,stagecp-hardlink,cp,cp-noreflink,rsync,tar,buildkit"
 # One 4 GiB file: only the tools that can clone it are worth the wait.
 BIGFILE_TOOLS="stagecp,cp,buildkit"
@@ -40,14 +40,8 @@ usage() {
 	exit 2
 }
 
-die() {
-	echo "$prog: $*" >&2
-	exit 1
-}
-
-log() {
-	echo "[$(date +%T)] $*" >&2
-}
+# shellcheck source=bench/common.sh
+. "$here/common.sh"
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -101,6 +95,7 @@ done
 for f in "${fs_wanted[@]}"; do
 	case "$f" in
 	xfs | btrfs | ext4 | tmpfs | overlay | xfs-ext4 | bigfile) ;;
+	buildah) ;;	# bench/buildah.sh, with results of its own
 	*) die "unknown scenario: $f" ;;
 	esac
 done
@@ -168,28 +163,6 @@ record() {
 	local name=$1
 	shift
 	echo "$*" >>"$work/$name.csv"
-}
-
-used_bytes() {
-	local blocks free bsize
-	read -r blocks free bsize < <(stat -f -c '%b %f %S' "$1")
-	echo $(((blocks - free) * bsize))
-}
-
-# Flushes the filesystem and waits until its usage stops moving (xfs and
-# btrfs free blocks in the background), then prints it.
-settled_used() {
-	local mnt=$1 prev cur i
-	sync -f "$mnt"
-	prev=$(used_bytes "$mnt")
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		sleep 0.1
-		sync -f "$mnt"
-		cur=$(used_bytes "$mnt")
-		[ "$cur" != "$prev" ] || break
-		prev=$cur
-	done
-	echo "$cur"
 }
 
 drop_caches() {
@@ -871,9 +844,21 @@ EOF
 	log "results in ${RESULTS#"$top"/}/$name.md, $name.csv, $name.svg"
 }
 
+others=0
 for s in "${fs_wanted[@]}"; do
+	[ "$s" != buildah ] || continue
+	others=1
 	run_scenario "$s"
 done
-run_scaling
-report latest
+# --fs buildah alone leaves results/latest.* as they are.
+if [ "$others" -eq 1 ]; then
+	run_scaling
+	report latest
+fi
 reported=1
+# Real buildah stages on xfs and btrfs: results/buildah.{md,csv}.
+if [[ ",$fs_list," == *",buildah,"* ]]; then
+	STAGECP=$stagecp_bin RESULTS=$RESULTS "$here/buildah.sh" \
+		--profile "$profile" --runs "$runs" --seed "$seed" ||
+		log "the buildah scenario failed"
+fi

@@ -8,7 +8,7 @@ set -eu
 build="gcc make pkg-config liburing-dev libcap-dev libarchive-dev"
 test="$build libcmocka-dev btrfs-progs xfsprogs e2fsprogs attr libcap2-bin \
 	dpkg-dev debhelper lintian groff-base man-db binutils \
-	util-linux coreutils kmod python3 jq clang libclang-rt-14-dev"
+	util-linux coreutils kmod python3 jq clang libclang-rt-14-dev buildah"
 bench="$test rsync tar gnuplot-nox golang-go golang-github-tonistiigi-fsutil-dev strace"
 fuzz="$build libcmocka-dev clang libclang-rt-14-dev"
 

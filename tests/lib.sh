@@ -266,3 +266,31 @@ no_extent_shared() {
 		return 1
 	fi
 }
+
+# --- buildah --------------------------------------------------------------
+
+# buildah_store DIR TYPE SIZE: a private buildah storage on a fresh TYPE
+# loop filesystem at DIR (scripts/buildah-store.sh; `bah` runs buildah on
+# it), removed with its containers, images and mounts before the test's
+# own cleanup.  A machine that cannot turns the test into a skip.
+buildah_store() {
+	local rc=0
+	require_root
+	require_cmd buildah
+	# shellcheck source=scripts/buildah-store.sh
+	. "$TOP/scripts/buildah-store.sh"
+	trap '_buildah_cleanup' EXIT
+	bstore_open "$@" >"$T/bstore.log" 2>&1 || rc=$?
+	case $rc in
+	0) ;;
+	77) skip "buildah storage unavailable: $(tail -n 1 "$T/bstore.log")" ;;
+	*) cat "$T/bstore.log" >&2; fail "cannot make a buildah storage at $1" ;;
+	esac
+}
+
+_buildah_cleanup() {
+	local rc=$?
+	bstore_close || echo "$(basename "$0"): buildah storage cleanup failed" >&2
+	(exit "$rc")
+	_cleanup
+}

@@ -25,6 +25,7 @@
 #include "engine/unpack.h"
 #include "roots/layers.h"
 #include "roots/resolve.h"
+#include "roots/stageroot.h"
 #include "seam/pathbuf.h"
 #include "seam/sys.h"
 
@@ -581,6 +582,71 @@ static int copy_end(struct stagecp_ctx *c, uint64_t start, int r)
 	return c->rep.first_err ? c->rep.first_err : r;
 }
 
+/*
+ * Two copies writing into one stage root at once would interleave their
+ * replacements of the same names: the second one is refused before it
+ * writes.  Only a root the caller names is locked, --to or a stack's upper
+ * directory: a copy into "/" or the current directory is cp-like and
+ * stays unlocked.
+ */
+static int lock_destination(struct stagecp_ctx *c, int *lock_fd)
+{
+	const char *name = c->dst_layered ? "upper directory" : c->to_root;
+	int r;
+
+	*lock_fd = -1;
+	if ((c->opt.flags & STAGECP_F_DRY_RUN) || !name)
+		return 0;
+	r = stage_root_lock(c->to_fd);
+	if (r >= 0) {
+		*lock_fd = r;
+		return 0;
+	}
+	if (r == -EOPNOTSUPP)
+		return 0;
+	if (r == -EWOULDBLOCK)
+		report_errmsg(&c->rep, name, "lock stage root", r,
+			      "another copy is writing into this stage root: "
+			      "wait for it, or copy into another stage", false);
+	else
+		report(&c->rep, name, "lock stage root", r, false);
+	return r;
+}
+
+/* One root, still the directory the copy used? */
+static int check_root(struct stagecp_ctx *c, const char *path,
+		      const struct stage_root_id *id, const char *what)
+{
+	char msg[160];
+	int r = stage_root_id_check(path, id);
+
+	if (r == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "the %s root was unmounted or replaced "
+		 "during the copy (%s): the copy is not in the stage", what,
+		 r == -ESTALE ? "it names another directory now"
+			      : "it is gone");
+	report_errmsg(&c->rep, path, "check stage root", -ESTALE, msg, false);
+	return -ESTALE;
+}
+
+/*
+ * A stage unmounted while we copied: our fds kept the detached mount
+ * alive, so the copy went on there, out of the builder's sight.
+ */
+static int check_roots(struct stagecp_ctx *c)
+{
+	int r = 0;
+
+	if (c->from_root && check_root(c, c->from_root, &c->from_id,
+				       "source") < 0)
+		r = -ESTALE;
+	if (c->to_root && check_root(c, c->to_root, &c->to_id,
+				     "destination") < 0)
+		r = -ESTALE;
+	return r;
+}
+
 int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 		 size_t nsrcs, const char *dest)
 {
@@ -588,7 +654,7 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 	struct plan plan = { 0 };
 	bool dest_is_dir;
 	char *dabs;
-	int r;
+	int lock_fd, r;
 
 	c->rep.first_err = 0;
 	c->copy_start = start;
@@ -600,13 +666,19 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 	if (!dabs)
 		return -ENOMEM;
 	/* Everything that can be found wrong is found before writing. */
-	r = accounts_resolve_owner(c);
+	r = lock_destination(c, &lock_fd);
+	if (r == 0)
+		r = accounts_resolve_owner(c);
 	if (r == 0)
 		r = plan_build(c, srcs, nsrcs, &plan);
 	if (r == 0)
 		r = check_many_sources(c, &plan, dabs, dest_is_dir);
 	for (size_t i = 0; r == 0 && i < plan.n && !engine_cancelled(c); i++)
 		copy_item(c, &plan.v[i], dabs, dest_is_dir);
+	if (r == 0 && !engine_cancelled(c))
+		r = check_roots(c);
+	if (lock_fd >= 0)
+		sys_close(lock_fd);
 	plan_free(&plan);
 	free(dabs);
 	return copy_end(c, start, r);
@@ -683,7 +755,7 @@ int stagecp_add(struct stagecp_ctx *c, const char *const *srcs, size_t nsrcs,
 	uint64_t start = engine_now_ns();
 	struct plan plan = { 0 };
 	bool dest_is_dir, any = false;
-	int *fds = NULL;
+	int *fds = NULL, lock_fd = -1;
 	char *dabs;
 	size_t i;
 	int r;
@@ -713,7 +785,9 @@ int stagecp_add(struct stagecp_ctx *c, const char *const *srcs, size_t nsrcs,
 	dest_is_dir = path_names_dir(dest);
 	dabs = dest[0] == '/' ? path_clean(dest)
 			      : path_join_clean(c->workdir, dest);
-	r = dabs ? check_many_sources(c, &plan, dabs, dest_is_dir) : -ENOMEM;
+	r = dabs ? lock_destination(c, &lock_fd) : -ENOMEM;
+	if (r == 0)
+		r = check_many_sources(c, &plan, dabs, dest_is_dir);
 	for (i = 0; r == 0 && i < plan.n && !engine_cancelled(c); i++) {
 		if (fds[i] < 0)
 			copy_item(c, &plan.v[i], dabs, dest_is_dir);
@@ -721,6 +795,10 @@ int stagecp_add(struct stagecp_ctx *c, const char *const *srcs, size_t nsrcs,
 			 !c->rep.first_err)
 			c->rep.first_err = -EIO;
 	}
+	if (r == 0 && !engine_cancelled(c))
+		r = check_roots(c);
+	if (lock_fd >= 0)
+		sys_close(lock_fd);
 	for (i = 0; i < plan.n; i++)
 		if (fds[i] >= 0)
 			sys_close(fds[i]);

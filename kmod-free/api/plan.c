@@ -13,6 +13,7 @@
 #include "engine/filter.h"
 #include "roots/layers.h"
 #include "roots/resolve.h"
+#include "roots/stageroot.h"
 #include "seam/dirnames.h"
 #include "seam/pathbuf.h"
 #include "seam/sys.h"
@@ -80,15 +81,28 @@ static int source_exists(struct stagecp_ctx *c, const char *path)
 	return r < 0 ? r : 0;
 }
 
+/*
+ * Nothing at all in a source root given by path is what a stage whose
+ * mount is missing looks like (`buildah mount` forgotten): say so after
+ * the not-found text, or the user hunts for a wrong path.
+ */
+static const char *unmounted_hint(struct stagecp_ctx *c)
+{
+	if (c->layered || !c->from_root || !stage_root_is_empty(c->from_fd))
+		return "";
+	return " (the source root is empty: is the stage mounted?)";
+}
+
 static int report_not_found(struct stagecp_ctx *c, const char *path, int r)
 {
-	char msg[PATH_MAX + 32];
+	char msg[PATH_MAX + 96];
 
 	if (r != -ENOENT && r != -ENOTDIR) {
 		report(&c->rep, path, "resolve source", r, false);
 		return r;
 	}
-	snprintf(msg, sizeof(msg), "\"%s\": not found", path);
+	snprintf(msg, sizeof(msg), "\"%s\": not found%s", path,
+		 unmounted_hint(c));
 	report_errmsg(&c->rep, path, "copy", -ENOENT, msg, false);
 	return -ENOENT;
 }
@@ -280,11 +294,11 @@ static int expand_wildcard(struct stagecp_ctx *c, const char *src,
 		goto free_paths;
 	}
 	if (r < 0) {
-		char msg[PATH_MAX + 64];
+		char msg[PATH_MAX + 128];
 
-		snprintf(msg, sizeof(msg), "lstat %s: %s", shown,
+		snprintf(msg, sizeof(msg), "lstat %s: %s%s", shown,
 			 r == -ENOENT ? "no such file or directory"
-				      : "cannot be read");
+				      : "cannot be read", unmounted_hint(c));
 		report_errmsg(&c->rep, shown, "match source", r, msg, false);
 		goto free_paths;
 	}

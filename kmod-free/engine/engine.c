@@ -295,6 +295,11 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	} else if (r == 0) {
 		r = open_root(c, c->to_root ? c->to_root : "/", &c->to_fd);
 	}
+	/* Without an identity there is nothing to check: no error. */
+	if (r == 0 && c->from_root && !o->nfrom_layers)
+		(void)stage_root_id_get(c->from_fd, &c->from_id);
+	if (r == 0 && c->to_root && !o->nto_layers)
+		(void)stage_root_id_get(c->to_fd, &c->to_id);
 	if (r == 0 && !c->layered)
 		r = choose_overlay_source(c);
 	if (r == 0)

@@ -18,6 +18,7 @@
 #include "movers/uring.h"
 #include "roots/layers.h"
 #include "roots/resolve.h"
+#include "roots/stageroot.h"
 #include "seam/flag.h"
 #include "seam/report.h"
 #include "semantics/ignore.h"
@@ -90,6 +91,10 @@ struct stagecp_ctx {
 	char *workdir;			/* cleaned, inside the destination */
 	int from_fd;			/* O_PATH roots */
 	int to_fd;
+	/* The roots named by path, as opened: a stage unmounted during a
+	 * copy leaves the path naming something else. */
+	struct stage_root_id from_id;
+	struct stage_root_id to_id;
 	bool layered;			/* the source is src_layers */
 	bool dst_layered;		/* the destination is dst_layers */
 	struct layers dst_layers;	/* its upper first; to_fd is it */

@@ -285,6 +285,14 @@ STAGECP_API int stagecp_new(struct stagecp_ctx **out,
  * Returns 0 when everything was copied, or the negative errno of the first
  * failure (-EIO where the failure has no errno).  A file that failed is
  * removed, never left half-written under its name.
+ *
+ * Stage roots given by path (to_root, from_root) are watched: a copy that
+ * writes takes an advisory lock (flock, exclusive) on the destination root
+ * for its duration, and fails with -EWOULDBLOCK, writing nothing, while
+ * another copy holds it (dry runs take no lock).  After the copy, a root
+ * whose path no longer names the directory that was opened (the stage was
+ * unmounted during the copy, and the copy went to the detached mount)
+ * fails the copy with -ESTALE.
  */
 STAGECP_API int stagecp_copy(struct stagecp_ctx *ctx,
 			     const char *const *srcs, size_t nsrcs,

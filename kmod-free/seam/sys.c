@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -72,6 +73,11 @@ int sys_dup(int fd)
 int sys_fstat(int fd, struct stat *st)
 {
 	RET(fstat(fd, st));
+}
+
+int sys_flock(int fd, int op)
+{
+	RET(flock(fd, op));
 }
 
 int sys_fstatat(int dirfd, const char *name, struct stat *st, int flags)

@@ -29,6 +29,8 @@ int sys_dup(int fd);
 int sys_fstat(int fd, struct stat *st);
 int sys_fstatat(int dirfd, const char *name, struct stat *st, int flags);
 int sys_fstatfs(int fd, struct statfs *st);
+/* flock(2): LOCK_EX|LOCK_NB and LOCK_UN. */
+int sys_flock(int fd, int op);
 /*
  * What the copy reads of an entry: everything fstat() gives but ctime,
  * which is never copied and costs some filesystems extra work.

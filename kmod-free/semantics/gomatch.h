@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Go's path/filepath.Match, byte for byte as it behaves on Linux, and the
- * two helpers BuildKit builds on it for COPY sources (copy-semantics.md
+ * two helpers BuildKit builds on it for COPY sources (stagecp-copy(7)
  * §1.4).
  *
  * Pattern syntax (Go):

@@ -2,7 +2,7 @@
 /*
  * .dockerignore-style pattern lists (moby/patternmatcher), as BuildKit uses
  * them for COPY --exclude and for the include pattern of COPY --parents
- * (copy-semantics.md §6.2-6.4).
+ * (stagecp-copy(7) §6.2-6.4).
  *
  * Compiling a list: every pattern is trimmed of white space (Go's
  * unicode.IsSpace), skipped when empty, cleaned like filepath.Clean; a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * COPY --chmod values (copy-semantics.md §4 and the stagecp decision on
+ * COPY --chmod values (stagecp-copy(7) §4 and the stagecp decision on
  * octal modes for directories).
  *
  * A value is octal when it is all digits 0-7 (Go's ParseUint(v, 8, 32));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * COPY --chown=USER[:GROUP] (copy-semantics.md §3.2, with the stagecp
+ * COPY --chown=USER[:GROUP] (stagecp-copy(7) §3.2, with the stagecp
  * decision: a name that the destination root does not know is an error,
  * and so is a missing /etc/passwd or /etc/group when a name needs it).
  *

@@ -95,7 +95,7 @@ host_setup() {
 	HOST=$T/host
 	mkfs_mount "$type" "$size" "$HOST"
 	# A tmpfs root is sticky and world-writable: fs.protected_symlinks
-	# could then mask bugs (safety.md).  Private and plain instead.
+	# could then mask bugs.  Private and plain instead.
 	chmod 0755 "$HOST"
 	SRC=$HOST/src
 	DST=$HOST/dst

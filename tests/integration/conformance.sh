@@ -1,7 +1,7 @@
 #!/bin/bash
 # COPY-semantics conformance suite: every case in tests/conformance/*.cases
 # runs through the real stagecp binary as root (owners, device nodes) and is
-# checked against the tree or error text that copy-semantics.md prescribes.
+# checked against the tree or error text that stagecp-copy(7) prescribes.
 # One line per case; fails if any case fails.  See tests/conformance/README.md.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"

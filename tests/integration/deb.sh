@@ -2,7 +2,7 @@
 # The Debian packages: build them from a copy of the working tree with
 # dpkg-buildpackage, hold them to lintian (no errors), install them with
 # dpkg -i, check that the installed stagecp, library, header, .pc file, man
-# page and completion work, and remove them again on every exit path.
+# pages and completion work, and remove them again on every exit path.
 # Root only: it installs packages into this machine.
 source "$(dirname "$0")/../lib.sh"
 
@@ -139,6 +139,7 @@ for f in /usr/lib/"$multiarch"/libstagecp.so.0 \
 	/usr/lib/"$multiarch"/pkgconfig/stagecp.pc \
 	/usr/include/stagecp.h \
 	/usr/share/man/man1/stagecp.1.gz \
+	/usr/share/man/man7/stagecp-copy.7.gz \
 	/usr/share/bash-completion/completions/stagecp; do
 	[ -e "$f" ] || fail "$f: not installed"
 	dpkg -S "$f" >/dev/null || fail "$f: not owned by a package"
@@ -147,15 +148,18 @@ done
 ldconfig -p | grep -E "libstagecp\.so\.0 .*=> (/usr)?/lib/$multiarch/" \
 	>/dev/null ||
 	fail "libstagecp.so.0 is not in the ld.so cache"
-man -aw stagecp | grep -x /usr/share/man/man1/stagecp.1.gz >/dev/null ||
-	fail "man -w stagecp does not find the page"
-MANWIDTH=80 man --warnings -E UTF-8 -P cat \
-	-l /usr/share/man/man1/stagecp.1.gz 2>"$T/man.err" | grep '^NAME' >/dev/null ||
-	fail "the man page does not render"
-[ ! -s "$T/man.err" ] || {
-	cat "$T/man.err"
-	fail "man stagecp printed warnings"
-}
+for page in 1/stagecp 7/stagecp-copy; do
+	gz=/usr/share/man/man${page%/*}/${page#*/}.${page%/*}.gz
+	man -aw "${page#*/}" | grep -x "$gz" >/dev/null ||
+		fail "man -w ${page#*/} does not find $gz"
+	MANWIDTH=80 man --warnings -E UTF-8 -P cat -l "$gz" \
+		2>"$T/man.err" | grep '^NAME' >/dev/null ||
+		fail "$gz does not render"
+	[ ! -s "$T/man.err" ] || {
+		cat "$T/man.err"
+		fail "man ${page#*/} printed warnings"
+	}
+done
 bash -n /usr/share/bash-completion/completions/stagecp ||
 	fail "the bash completion does not parse"
 

@@ -552,10 +552,13 @@ case_concurrent() {
 			# A, smaller and with more workers, starts a little
 			# after B and overtakes it somewhere: the two meet on
 			# the same files instead of one following the other.
+			# B names the destination from the root above: two
+			# copies into one --to root would not meet, the
+			# second is refused (buildah-errors.sh).
 			delay=$((i == 1 ? 0 : RANDOM % 100))
 			# shellcheck disable=SC2086
 			start_bg "$T/errB" "$STAGECP" $mode --jobs=1 \
-				--from="$T/ver/B" --to="$m/dst" /app /app
+				--from="$T/ver/B" --to="$m" /app /dst/app
 			pb=$last_pid
 			sleep_ms "$delay"
 			# shellcheck disable=SC2086

@@ -4,7 +4,8 @@
 # API of stagecp.h and nothing else under soname libstagecp.so.0, the .pc
 # file names the real prefix, and tool/examples/copy-stage.c builds through
 # pkg-config against the installed files (shared and static) and copies a
-# tree.  Works as root and as a user who can write the source tree.
+# tree; make uninstall then takes every file away again.  Works as root
+# and as a user who can write the source tree.
 source "$(dirname "$0")/../lib.sh"
 
 require_cmd make cc pkg-config nm readelf python3
@@ -26,7 +27,7 @@ version=$(sed -n 's/^#define STAGECP_VERSION "\(.*\)"$/\1/p' \
 step "installed files"
 for f in usr/bin/stagecp usr/lib/libstagecp.a usr/lib/libstagecp.so.$version \
 	usr/include/stagecp.h usr/lib/pkgconfig/stagecp.pc \
-	usr/share/man/man1/stagecp.1 \
+	usr/share/man/man1/stagecp.1 usr/share/man/man7/stagecp-copy.7 \
 	usr/share/bash-completion/completions/stagecp; do
 	[ -f "$D/$f" ] && [ ! -L "$D/$f" ] || fail "$f: not installed as a file"
 done
@@ -185,9 +186,10 @@ grep -q '^copy-stage: .*/no/such/file: .*: ' "$T/run.err" || {
 	fail "no 'copy-stage: <path>: <what>: <reason>' message"
 }
 
-step "groff -ww on the man page"
+step "groff -ww on the man pages"
 if command -v groff >/dev/null; then
-	for page in "$TOP/tool/stagecp.1" "$D/usr/share/man/man1/stagecp.1"; do
+	for page in "$D/usr/share/man/man1/stagecp.1" \
+		"$D/usr/share/man/man7/stagecp-copy.7"; do
 		warn=$(groff -ww -man -Tutf8 "$page" 2>&1 >/dev/null)
 		[ -z "$warn" ] || fail "$page: groff warnings:"$'\n'"$warn"
 	done
@@ -198,5 +200,14 @@ fi
 step "bash -n on the completion"
 bash -n "$D/usr/share/bash-completion/completions/stagecp" ||
 	fail "the bash completion does not parse"
+
+step "make uninstall removes every file install put there"
+make -C "$TOP" --no-print-directory uninstall DESTDIR="$D" PREFIX=/usr \
+	>"$T/uninstall.log" 2>&1 || {
+	cat "$T/uninstall.log"
+	fail "make uninstall failed"
+}
+left=$(find "$D" ! -type d)
+[ -z "$left" ] || fail "left behind by make uninstall:"$'\n'"$left"
 
 echo "PASS"

@@ -2,7 +2,7 @@
 /*
  * ignore: moby/patternmatcher semantics for --exclude and --parents.
  * Expected values follow patternmatcher's rules (and its own test tables),
- * and the pinned BuildKit examples of copy-semantics.md §6.2-6.3.
+ * and the pinned BuildKit examples of stagecp-copy(7) §6.2-6.3.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -136,7 +136,7 @@ static const struct match_row match_rows[] = {
 	{ { "*/dir" }, "x/dir/y", true },
 	{ { "d?r" }, "dir/sub", true },
 
-	/* --exclude examples (copy-semantics.md §6.3). */
+	/* --exclude examples (stagecp-copy(7) §6.3). */
 	{ { "*.txt" }, "a.txt", true },
 	{ { "*.txt" }, "sub/b.txt", false },
 	{ { "**/*.txt" }, "sub/b.txt", true },
@@ -214,7 +214,7 @@ static const struct match_row match_rows[] = {
 	{ { "?t?" }, "\xc3\xa9t\xc3\xa9", true },
 	{ { "dir/*" }, "dir/.hidden", true },
 
-	/* --parents include patterns (copy-semantics.md §6.2). */
+	/* --parents include patterns (stagecp-copy(7) §6.2). */
 	{ { "c/d" }, "c", false },
 	{ { "c/d" }, "c/d", true },
 	{ { "c/d" }, "c/d/foo", true },

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * owner: COPY --chown, every form of copy-semantics.md §3.2 with the
+ * owner: COPY --chown, every form of stagecp-copy(7) §3.2 with the
  * stagecp decision (unknown names and missing files are errors), against
  * passwd/group texts served by fmemopen().
  */

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SRC is a symlink to "/": followed as the top-level SRC, it must resolve to
-# the source root itself (safety.md rules 1 and 9), never to the host's /.
+# the source root itself (stagecp-copy(7) §9.1, §9.9), never to the host's /.
 . "$(dirname "$0")/../case.sh"
 host_setup
 mkdir -p "$SRC/data"

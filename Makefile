@@ -20,7 +20,9 @@ WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	-Wformat=2 -Wno-unused-parameter
 BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-fvisibility=hidden -pthread -Ikmod-free/include -Ikmod-free
-LDLIBS := -luring -lcap -pthread
+# libarchive reads the tar archives ADD extracts.
+LDLIBS := -luring -lcap $(shell pkg-config --libs libarchive 2>/dev/null || \
+	echo -larchive) -pthread
 
 ifeq ($(SANITIZE),1)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \

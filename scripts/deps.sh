@@ -13,7 +13,7 @@ if [ "${1:-}" = --check ]; then
 	shift
 fi
 
-build="gcc make pkg-config liburing-dev libcap-dev"
+build="gcc make pkg-config liburing-dev libcap-dev libarchive-dev"
 test="$build libcmocka-dev btrfs-progs xfsprogs e2fsprogs attr libcap2-bin \
 	dpkg-dev debhelper lintian groff-base man-db binutils \
 	util-linux coreutils kmod python3 jq clang libclang-rt-14-dev buildah \

@@ -78,7 +78,8 @@ int cli_run_copy(struct cli *cli, const char *const *srcs, size_t nsrcs,
 	     ((cli->opt.flags & STAGECP_F_DRY_RUN) && !cli->json)) &&
 	    stagecp_source_description(ctx))
 		printf("source: %s\n", stagecp_source_description(ctx));
-	r = stagecp_copy(ctx, srcs, nsrcs, dest);
+	r = cli->add ? stagecp_add(ctx, srcs, nsrcs, dest)
+		     : stagecp_copy(ctx, srcs, nsrcs, dest);
 	/* Usage errors are the caller's: a failed copy is not one. */
 	if (r == -EINVAL)
 		r = -EIO;

@@ -53,6 +53,12 @@ struct cli {
 	struct kept_entry *entries;
 	size_t nentries;
 	bool progress_shown;	/* a progress line is on the terminal */
+	/* exec */
+	const char *target;	/* --target: a stage name or index */
+	const char **build_args;	/* --build-arg K=V, in order */
+	size_t nbuild_args;
+	bool add;		/* the copy is an ADD: archives extract */
+	const char *instruction;	/* its keyword, for --json */
 };
 
 #endif

@@ -317,6 +317,8 @@ void cli_print_json(struct cli *cli, struct stagecp_ctx *ctx,
 	json_str(&j, "version", STAGECP_VERSION);
 	if (line > 0)
 		json_u64(&j, "line", (uint64_t)line);
+	if (cli->instruction)
+		json_str(&j, "instruction", cli->instruction);
 	json_options(&j, cli, ctx, srcs, nsrcs, dest);
 	json_key_object(&j, "entries");
 	for (int i = 0; i < STAGECP_ENTRY_TYPE_COUNT; i++)

@@ -46,6 +46,8 @@ enum {
 	OPT_TO_LAYERS,
 	OPT_BASE,
 	OPT_BASE_LAYERS,
+	OPT_TARGET,
+	OPT_BUILD_ARG,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -77,6 +79,8 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "file", required_argument, NULL, 'f' },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "build-arg", required_argument, NULL, OPT_BUILD_ARG },
 	/* For tests: take the path walk that stands in for openat2. */
 	{ "no-openat2", no_argument, NULL, OPT_NO_OPENAT2 },
 	{ "io-uring", required_argument, NULL, OPT_IO_URING },
@@ -143,7 +147,15 @@ static void usage(FILE *f)
 	      "                     syscalls (off)\n"
 	      "      --atomic       write each file under a temporary name, "
 	      "then rename it\n"
-	      "  -f, --file=FILE    (exec) read COPY instructions from FILE\n"
+	      "  -f, --file=FILE    (exec) run the COPY and ADD lines of a "
+	      "Dockerfile's target\n"
+	      "                     stage; --to is its root, --stage=NAME=ROOT "
+	      "each stage\n"
+	      "                     or image it copies from\n"
+	      "      --target=NAME|INDEX  (exec) the stage to run (default: the "
+	      "last)\n"
+	      "      --build-arg=KEY=VALUE  (exec) replace an ARG's default "
+	      "(repeatable)\n"
 	      "  -n, --dry-run      print what would be created, replaced or "
 	      "merged, and how;\n"
 	      "                     change nothing\n"
@@ -385,6 +397,17 @@ static int parse_option(struct cli *cli, int ch, const char **file)
 	case 'f':
 		*file = optarg;
 		return 0;
+	case OPT_TARGET:
+		cli->target = optarg;
+		return 0;
+	case OPT_BUILD_ARG:
+		if (!strchr(optarg, '=') || optarg[0] == '=') {
+			fprintf(stderr, "stagecp: --build-arg=%s: expected "
+				"KEY=VALUE\n", optarg);
+			return -EINVAL;
+		}
+		cli->build_args[cli->nbuild_args++] = optarg;
+		return 0;
 	case OPT_HELP:
 		usage(stdout);
 		exit(0);
@@ -406,11 +429,14 @@ static int parse_args(struct cli *cli, int argc, char **argv, bool exec,
 	if (!cli->excludes)
 		return -ENOMEM;
 	cli->opt.excludes = cli->excludes;
+	cli->build_args = calloc((size_t)argc, sizeof(*cli->build_args));
+	if (!cli->build_args)
+		return -ENOMEM;
 	/* Our own messages, not getopt's: they would name argv[0]. */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":vqnf:j:", long_opts, NULL)) !=
 	       -1) {
-		if (ch == 'f' && !exec)
+		if ((ch == 'f' || ch == OPT_TARGET || ch == OPT_BUILD_ARG) && !exec)
 			ch = '?';
 		if (ch == '?' || ch == ':') {
 			fprintf(stderr, "stagecp: %s: %s\n", argv[optind - 1],
@@ -445,6 +471,7 @@ static void cli_free(struct cli *cli)
 		free(cli->stages[i].name);
 	free(cli->stages);
 	free(cli->excludes);
+	free(cli->build_args);
 	cli_kept_free(cli);
 }
 

@@ -22,6 +22,7 @@
 #include "engine/engine.h"
 #include "engine/filter.h"
 #include "engine/tree.h"
+#include "engine/unpack.h"
 #include "roots/layers.h"
 #include "roots/resolve.h"
 #include "roots/stageroot.h"
@@ -195,11 +196,14 @@ static int top_src_open_layered(struct stagecp_ctx *c, const char *path,
 }
 
 /*
- * Make the directory at the unresolved path dir; returns its fd, and for a
- * destination layer stack its merged layers in *merged.
+ * Make the directory at the unresolved path dir, with the attributes
+ * given, or (given NULL) those of the directories a copy makes on the way
+ * to DEST; returns its fd, and for a destination layer stack its merged
+ * layers in *merged.
  */
-static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res,
-		     struct layer_dir *merged)
+static int make_dirs_attr(struct stagecp_ctx *c, const char *dir,
+			  const struct mkdir_attr *given, char **res,
+			  struct layer_dir *merged)
 {
 	struct mkdir_attr attr;
 	char *failed = NULL;
@@ -208,12 +212,16 @@ static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res,
 	memset(merged, 0, sizeof(*merged));
 	if (r < 0)
 		return r;
-	r = dest_dir_attr(c, *res, &attr);
-	if (r < 0) {
-		report(&c->rep, *res, "choose owner", r, false);
-		free(*res);
-		*res = NULL;
-		return r;
+	if (given) {
+		attr = *given;
+	} else {
+		r = dest_dir_attr(c, *res, &attr);
+		if (r < 0) {
+			report(&c->rep, *res, "choose owner", r, false);
+			free(*res);
+			*res = NULL;
+			return r;
+		}
 	}
 	if (c->dst_layered && !c->link)
 		r = dstl_mkdirs(c, *res, &attr, &failed, merged);
@@ -226,6 +234,12 @@ static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res,
 		*res = NULL;
 	}
 	return r;
+}
+
+static int make_dirs(struct stagecp_ctx *c, const char *dir, char **res,
+		     struct layer_dir *merged)
+{
+	return make_dirs_attr(c, dir, NULL, res, merged);
 }
 
 /*
@@ -632,6 +646,15 @@ static int check_many_sources(struct stagecp_ctx *c, const struct plan *p,
 	return -EINVAL;
 }
 
+/* The time spent and the result of one stagecp_copy() or stagecp_add(). */
+static int copy_end(struct stagecp_ctx *c, uint64_t start, int r)
+{
+	c->stats.elapsed_ns = c->elapsed_base + (engine_now_ns() - start);
+	if (engine_cancelled(c))
+		return -ECANCELED;
+	return c->rep.first_err ? c->rep.first_err : r;
+}
+
 /*
  * Two copies writing into one stage root at once would interleave their
  * replacements of the same names: the second one is refused before it
@@ -733,8 +756,166 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 		sys_close(lock_fd);
 	plan_free(&plan);
 	free(dabs);
-	c->stats.elapsed_ns = c->elapsed_base + (engine_now_ns() - start);
-	if (engine_cancelled(c))
-		return -ECANCELED;
-	return c->rep.first_err ? c->rep.first_err : r;
+	return copy_end(c, start, r);
+}
+
+/*
+ * ADD: is the source at path a regular file holding a tar archive?  Then
+ * *fd is open on it.  Anything else, failures included, is left to the
+ * copy, which reports them.
+ */
+static int open_archive(struct stagecp_ctx *c, const char *path, int *fd)
+{
+	struct stat st;
+	char *res;
+	int pfd, r;
+
+	*fd = -1;
+	if (c->layered)
+		return 0;	/* a layer stack's files are copied as files */
+	r = resolve_root_path(&c->res, c->from_fd, path, true, &res);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;
+	/* O_PATH first: a FIFO or a device is never opened for I/O. */
+	pfd = resolve_open(&c->res, c->from_fd, res, O_PATH);
+	r = pfd < 0 ? pfd : sys_fstat(pfd, &st);
+	if (r == 0 && S_ISREG(st.st_mode)) {
+		*fd = resolve_open(&c->res, c->from_fd, res, SYS_O_SRC);
+		r = *fd < 0 ? 0 : unpack_probe(*fd);
+		if (*fd >= 0)
+			sys_close(*fd);
+		*fd = -1;
+		/* A second open: libarchive read the first one's offset. */
+		if (r == 1)
+			*fd = resolve_open(&c->res, c->from_fd, res, SYS_O_SRC);
+	}
+	if (pfd >= 0)
+		sys_close(pfd);
+	free(res);
+	return r == -ENOMEM ? r : 0;
+}
+
+static int add_archive(struct stagecp_ctx *c, int fd, const char *src,
+		       const char *dest)
+{
+	struct layer_dir merged;
+	char *res = NULL;
+	int dfd, r;
+
+	if (c->dst_layered) {
+		report_msg(&c->rep, src, "extract", "ADD of an archive into a "
+			   "layer stack destination is not supported", false);
+		return -EOPNOTSUPP;
+	}
+	if (c->opt.flags & STAGECP_F_DRY_RUN) {
+		res = path_clean(dest);
+		r = res ? unpack_archive(c, fd, src, -1, res) : -ENOMEM;
+		free(res);
+		return r;
+	}
+	dfd = make_dirs(c, dest, &res, &merged);
+	if (dfd < 0)
+		return dfd;
+	r = unpack_archive(c, fd, src, dfd, res);
+	sys_close(dfd);
+	free(res);
+	return r;
+}
+
+int stagecp_add(struct stagecp_ctx *c, const char *const *srcs, size_t nsrcs,
+		const char *dest)
+{
+	uint64_t start = engine_now_ns();
+	struct plan plan = { 0 };
+	bool dest_is_dir, any = false;
+	int *fds = NULL, lock_fd = -1;
+	char *dabs;
+	size_t i;
+	int r;
+
+	c->rep.first_err = 0;
+	r = accounts_resolve_owner(c);
+	if (r == 0)
+		r = plan_build(c, srcs, nsrcs, &plan);
+	if (r == 0) {
+		fds = calloc(plan.n + 1, sizeof(*fds));
+		r = fds ? 0 : -ENOMEM;
+	}
+	for (i = 0; r == 0 && i < plan.n; i++) {
+		r = open_archive(c, plan.v[i].path, &fds[i]);
+		any |= fds[i] >= 0;
+	}
+	if (r || !any) {
+		for (i = 0; fds && i < plan.n; i++)
+			if (fds[i] >= 0)
+				sys_close(fds[i]);
+		free(fds);
+		plan_free(&plan);
+		return r ? r : stagecp_copy(c, srcs, nsrcs, dest);
+	}
+	c->copy_start = start;
+	c->elapsed_base = c->stats.elapsed_ns;
+	dest_is_dir = path_names_dir(dest);
+	dabs = dest[0] == '/' ? path_clean(dest)
+			      : path_join_clean(c->workdir, dest);
+	r = dabs ? lock_destination(c, &lock_fd) : -ENOMEM;
+	if (r == 0)
+		r = check_many_sources(c, &plan, dabs, dest_is_dir);
+	for (i = 0; r == 0 && i < plan.n && !engine_cancelled(c); i++) {
+		if (fds[i] < 0)
+			copy_item(c, &plan.v[i], dabs, dest_is_dir);
+		else if (add_archive(c, fds[i], plan.v[i].path, dabs) < 0 &&
+			 !c->rep.first_err)
+			c->rep.first_err = -EIO;
+	}
+	if (r == 0 && !engine_cancelled(c))
+		r = check_roots(c);
+	if (lock_fd >= 0)
+		sys_close(lock_fd);
+	for (i = 0; i < plan.n; i++)
+		if (fds[i] >= 0)
+			sys_close(fds[i]);
+	free(fds);
+	plan_free(&plan);
+	free(dabs);
+	return copy_end(c, start, r);
+}
+
+int stagecp_make_workdir(struct stagecp_ctx *c, const char *path)
+{
+	struct mkdir_attr attr = { .mode = 0755 };
+	struct layer_dir merged;
+	char *dabs, *res = NULL;
+	int fd, anc;
+
+	c->rep.first_err = 0;
+	dabs = path[0] == '/' ? path_clean(path)
+			      : path_join_clean(c->workdir, path);
+	if (!dabs)
+		return -ENOMEM;
+	if (c->opt.flags & STAGECP_F_DRY_RUN) {
+		/* Only tell whether it would be made. */
+		fd = dest_path(c, dabs, &res);
+		anc = fd < 0 ? -1 : resolve_open(&c->res, c->to_fd, res,
+						 O_PATH | O_DIRECTORY);
+		if (anc >= 0)
+			sys_close(anc);
+		else if (fd == 0)
+			note_entry_action(c, dabs, dabs, STAGECP_ENTRY_DIR,
+					  STAGECP_METHOD_NONE, 0,
+					  STAGECP_ACTION_CREATE);
+		free(res);
+		free(dabs);
+		return fd < 0 ? fd : 0;
+	}
+	fd = make_dirs_attr(c, dabs, &attr, &res, &merged);
+	free(dabs);
+	free(res);
+	if (fd < 0)
+		return fd;
+	layer_dir_close(&merged);
+	sys_close(fd);
+	return 0;
 }

@@ -3,8 +3,27 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "api/copy_line.h"
 #include "semantics/dockerfile.h"
 #include "stagecp.h"
+
+void copy_line_fill(struct stagecp_copy_line *o,
+		    const struct copyline_instr *in)
+{
+	*o = (struct stagecp_copy_line){
+		.line = in->line,
+		.from = in->from,
+		.chown = in->chown && in->chown[0] ? in->chown : NULL,
+		.chmod = in->chmod && in->chmod[0] ? in->chmod : NULL,
+		.link = in->link,
+		.parents = in->parents,
+		.excludes = (const char *const *)in->excludes,
+		.nexcludes = in->nexcludes,
+		.srcs = (const char *const *)in->srcs,
+		.nsrcs = in->nsrcs,
+		.dest = in->dest,
+	};
+}
 
 int stagecp_parse_copy_lines(const char *text, struct stagecp_copy_lines *out,
 			     char *err, size_t errlen)
@@ -32,19 +51,7 @@ int stagecp_parse_copy_lines(const char *text, struct stagecp_copy_lines *out,
 	for (size_t i = 0; i < list->count; i++) {
 		const struct copyline_instr *in = &list->instrs[i];
 
-		out->v[i] = (struct stagecp_copy_line){
-			.line = in->line,
-			.from = in->from,
-			.chown = in->chown && in->chown[0] ? in->chown : NULL,
-			.chmod = in->chmod && in->chmod[0] ? in->chmod : NULL,
-			.link = in->link,
-			.parents = in->parents,
-			.excludes = (const char *const *)in->excludes,
-			.nexcludes = in->nexcludes,
-			.srcs = (const char *const *)in->srcs,
-			.nsrcs = in->nsrcs,
-			.dest = in->dest,
-		};
+		copy_line_fill(&out->v[i], in);
 	}
 	out->n = list->count;
 	out->priv = list;

@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define STAGECP_VERSION "0.1.0"
+#define STAGECP_VERSION "0.2.0"
 
 #if defined(__GNUC__)
 #define STAGECP_API __attribute__((visibility("default")))
@@ -174,7 +174,7 @@ enum {
 	/*
 	 * The flags below give the cp -a rules of BuildKit's Go copier
 	 * (fsutil's copy.Copy) where Docker's COPY rules differ.  They came
-	 * with the STAGECP_1 symbols; a library without those would ignore
+	 * with the STAGECP_0.2 symbols; a library without those would ignore
 	 * them, so a program that needs them links one (the Go package does).
 	 *
 	 * Sources are taken literally: "*", "?" and "[" are no wildcards.
@@ -341,6 +341,29 @@ STAGECP_API int stagecp_copy(struct stagecp_ctx *ctx,
 			     const char *const *srcs, size_t nsrcs,
 			     const char *dest);
 
+/*
+ * Run one ADD of local sources: as stagecp_copy(), except that a source
+ * that is a regular file holding a tar archive (plain, or compressed with
+ * gzip, bzip2, xz or zstd) is extracted into dest, a directory created
+ * when missing, as BuildKit extracts it.  Entry names and the symlinks
+ * they pass through are resolved inside dest, as if it were "/": nothing
+ * is ever written outside it, and an entry or hard link whose name climbs
+ * out with ".." is an error.  Entries keep the archive's owners (--chown
+ * replaces them) and modes; --chmod does not apply to them.
+ */
+STAGECP_API int stagecp_add(struct stagecp_ctx *ctx,
+			    const char *const *srcs, size_t nsrcs,
+			    const char *dest);
+
+/*
+ * WORKDIR: make the directory path (relative to the context's workdir)
+ * in the destination, as BuildKit's WORKDIR does: the missing directories
+ * 0755, owned by the caller; existing ones are left as they are.  With
+ * STAGECP_F_DRY_RUN, report a directory that would be made.  Returns 0 or
+ * a negative errno (reported).
+ */
+STAGECP_API int stagecp_make_workdir(struct stagecp_ctx *ctx, const char *path);
+
 /* Copy the totals so far into *st. */
 STAGECP_API void stagecp_get_stats(const struct stagecp_ctx *ctx,
 				   struct stagecp_stats *st);
@@ -403,6 +426,95 @@ STAGECP_API int stagecp_parse_copy_lines(const char *text,
 					 struct stagecp_copy_lines *out,
 					 char *err, size_t errlen);
 STAGECP_API void stagecp_copy_lines_free(struct stagecp_copy_lines *l);
+
+/*
+ * A whole Dockerfile, as `stagecp exec -f` runs it.  The text is read
+ * with BuildKit's rules (parser directives, escape, continuations,
+ * comments, JSON and shell forms, heredocs).  FROM IMAGE [AS NAME] starts
+ * a stage, numbered from 0, NAME compared without case.  WORKDIR, ARG (the
+ * global ones before the first FROM, and each stage's) and ENV are tracked
+ * per stage as BuildKit tracks them, a stage FROM an earlier one starting
+ * with its state; build arguments replace ARG defaults.  The COPY and ADD
+ * instructions of the target stage get their sources, destination,
+ * --chown and --chmod expanded ($V, ${V}, ${V:-w}, ${V:+w}, quotes,
+ * escapes); --from and --exclude are kept as written.  RUN, CMD,
+ * ENTRYPOINT, LABEL, EXPOSE, USER, HEALTHCHECK, SHELL, STOPSIGNAL, VOLUME,
+ * ONBUILD and MAINTAINER are read and listed as skipped.  ADD of a URL or
+ * a git repository is an error.  A heredoc source is handed over as its
+ * name and text (expanded unless its name was quoted).
+ *
+ * A text without any FROM is read as stagecp_parse_copy_lines() reads it:
+ * COPY instructions only, no stages (nstages is 0), no variables.
+ *
+ * Everything is owned by the struct stagecp_dockerfile: the library
+ * allocates each element and hands out pointers, so later versions may add
+ * fields at the end of these structs.
+ */
+enum stagecp_df_kind {
+	STAGECP_DF_FROM = 0,	/* starts the stage */
+	STAGECP_DF_ARG,		/* changes the stage's variables */
+	STAGECP_DF_ENV,
+	STAGECP_DF_WORKDIR,	/* changes where relative paths start */
+	STAGECP_DF_COPY,	/* a copy to run */
+	STAGECP_DF_ADD,		/* a copy to run; local archives extract */
+	STAGECP_DF_SKIPPED,	/* RUN, CMD, ...: read, not run */
+};
+
+struct stagecp_df_stage {
+	unsigned int index;	/* from 0 */
+	unsigned int line;	/* its FROM line */
+	const char *name;	/* lower case, or NULL */
+	const char *base;	/* FROM's image, expanded */
+	int base_stage;		/* the earlier stage it starts from, or -1 */
+};
+
+struct stagecp_df_instr {
+	enum stagecp_df_kind kind;
+	unsigned int line;	/* where it starts, from 1 */
+	unsigned int end_line;	/* its last line, heredocs included */
+	const char *keyword;	/* upper case: "COPY", "RUN", ... */
+	const char *text;	/* as written, continuation lines joined */
+	/* COPY, ADD, WORKDIR: the stage's WORKDIR then; NULL without FROM */
+	const char *workdir;
+	/* COPY, ADD: flags and arguments, expanded */
+	struct stagecp_copy_line copy;
+	int from_stage;		/* COPY --from: the stage it names, or -1 */
+	bool unpack;		/* ADD: local tar archives are extracted */
+	/*
+	 * COPY, ADD: heredoc sources (COPY <<EOF /dest): files of these
+	 * names holding these texts (0644 before --chmod), copied to
+	 * copy.dest after copy.srcs, which may then be empty.
+	 */
+	const char *const *heredoc_names;
+	const char *const *heredoc_contents;
+	size_t nheredocs;
+};
+
+struct stagecp_dockerfile {
+	const struct stagecp_df_stage *const *stages;
+	size_t nstages;		/* 0: a text of COPY lines without FROM */
+	size_t target;		/* the stage whose instructions follow */
+	const struct stagecp_df_instr *const *instrs;	/* FROM first */
+	size_t ninstrs;
+	/* Build arguments that no ARG of the stages read declared. */
+	const char *const *unused_build_args;
+	size_t nunused_build_args;
+};
+
+/*
+ * Parse text and evaluate its target stage: a stage name or index, or
+ * NULL for the last one.  build_args are "KEY=VALUE" strings
+ * (--build-arg).  Returns 0 and sets *out, or -EINVAL with the message in
+ * err ("line N: ..." when a line is at fault), or -ENOMEM.  Free with
+ * stagecp_dockerfile_free().
+ */
+STAGECP_API int stagecp_dockerfile_parse(const char *text, const char *target,
+					 const char *const *build_args,
+					 size_t nbuild_args,
+					 struct stagecp_dockerfile **out,
+					 char *err, size_t errlen);
+/* NULL is allowed. */
+STAGECP_API void stagecp_dockerfile_free(struct stagecp_dockerfile *df);
 
 /*
  * Least privilege for a process that runs copies, such as the stagecp

@@ -31,8 +31,12 @@ fi
 
 # Harness name and the library sources it exercises.
 declare -A sources=(
-	[copyline]="semantics/dockerfile.c semantics/gomatch.c semantics/ignore.c
+	[copyline]="semantics/dockerfile.c semantics/dfreader.c semantics/dfjson.c
+		semantics/strbuf.c semantics/gomatch.c semantics/ignore.c
 		semantics/modespec.c semantics/owner.c"
+	[dockerfile]="semantics/stages.c semantics/shlex.c semantics/dockerfile.c
+		semantics/dfreader.c semantics/dfjson.c semantics/strbuf.c
+		semantics/gomatch.c seam/pathbuf.c"
 	[modespec]="semantics/modespec.c"
 	[owner]="semantics/owner.c"
 	[accounts]="semantics/owner.c"

@@ -18,7 +18,7 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$TOP/build/fuzz
 SECONDS_EACH=${1:-60}
-HARNESSES=(copyline modespec owner accounts gomatch ignore)
+HARNESSES=(copyline dockerfile modespec owner accounts gomatch ignore)
 
 case $SECONDS_EACH in
 '' | *[!0-9]*)

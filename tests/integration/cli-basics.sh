@@ -13,7 +13,7 @@ expect_rc 0 "--help"
 grep -q -- '--from' <<<"$out" || fail "--help does not mention --from"
 run --version
 expect_rc 0 "--version"
-[ "$out" = "stagecp 0.1.0" ] || fail "--version printed \"$out\""
+[ "$out" = "stagecp 0.2.0" ] || fail "--version printed \"$out\""
 
 step "bad usage exits 2"
 run --no-such-option a b

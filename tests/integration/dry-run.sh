@@ -59,8 +59,9 @@ has_line() {
 }
 
 # only_actions WHAT: every line of stdout starts with an action.
+# exec also names each instruction before its actions: "line N: ...".
 only_actions() {
-	if grep -vE '^(create|replace|merge) ' "$T/out"; then
+	if grep -vE '^(create|replace|merge|line [0-9]+:) ' "$T/out"; then
 		fail "$1: the lines above name no action"
 	fi
 }
@@ -181,6 +182,8 @@ cat "$T/out"
 unchanged "exec -n"
 [ ! -e "$dst/ex" ] || fail "exec -n created /ex"
 only_actions "exec -n"
+grep -qx 'line 3: COPY --chmod=600 /tree/sub /ex/sub/' "$T/out" ||
+	fail "exec -n: line 3 is not named"
 grep -qE '^create (clone|copy_file_range|read/write) /tree/f1 -> /ex/f1$' \
 	"$T/out" || fail "exec -n: line 1's file is not listed"
 grep -qE '^create (clone|copy_file_range|read/write) /tree/sub/deeper/f5 -> /ex/sub/deeper/f5$' \

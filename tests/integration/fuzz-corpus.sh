@@ -7,7 +7,7 @@
 # test that path).
 . "$(dirname "$0")/../lib.sh"
 
-HARNESSES=(copyline modespec owner accounts gomatch ignore)
+HARNESSES=(copyline dockerfile modespec owner accounts gomatch ignore)
 CORPUS=$TOP/tests/fuzz/corpus
 B=$T/fuzz
 

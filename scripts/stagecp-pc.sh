@@ -14,13 +14,16 @@ if [ ! -f "$lib" ]; then
 fi
 # Go's cache knows flags, not the files they name: a digest of the library
 # and its header among the flags makes a rebuilt library count.
-build=$(cat "$lib" "$top/kmod-free/include/stagecp.h" | sha256sum |
-	cut -c1-16)
+libs="-luring -lcap -larchive -pthread"
+# The define changes whenever the library, its header or its link line
+# does, so Go's build cache never keeps a package built for another one.
+build=$( (cat "$lib" "$top/kmod-free/include/stagecp.h"; echo "$libs") |
+	sha256sum | cut -c1-16)
 mkdir -p "$dir"
 cat >"$dir/stagecp.pc" <<PC
 Name: stagecp
 Description: the library built in $top
 Version: 0
-Libs: $lib -luring -lcap -pthread
+Libs: $lib $libs
 Cflags: -I$top/kmod-free/include -DSTAGECP_BUILD_$build
 PC

@@ -9,7 +9,7 @@ snap_before
 cd "$SRC" || exit 1
 run_copy ../outside/secret esc/secret "$DST/out/"
 expect_rc 1
-expect_errors "^stagecp: [^:]*outside/secret: .+: .*(no such file or directory|not found)$" \
-	"^stagecp: [^:]*esc/secret: .+: .*(no such file or directory|not found)$"
+expect_errors "^stagecp: [^:]*outside/secret: .+: .*(no such file or directory|not found in the source root .*)$" \
+	"^stagecp: [^:]*esc/secret: .+: .*(no such file or directory|not found in the source root .*)$"
 expect_absent "$DST/out/secret"
 finish

@@ -10,6 +10,6 @@ snap_before
 
 run_copy --from="$SRC" --to="$DST" "/a/b/up$HOST/outside/secret" /out/
 expect_rc 1
-expect_errors "^stagecp: [^:]*secret: .+: .*(no such file or directory|not found)$"
+expect_errors "^stagecp: [^:]*secret: .+: .*(no such file or directory|not found in the source root .*)$"
 expect_absent "$DST/out/secret"
 finish

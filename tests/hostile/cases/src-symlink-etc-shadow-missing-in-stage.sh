@@ -9,6 +9,6 @@ snap_before
 
 run_copy --from="$SRC" --to="$DST" /shadow /out/
 expect_rc 1
-expect_errors "^stagecp: [^:]*shadow: .+: .*(no such file or directory|not found)$"
+expect_errors "^stagecp: [^:]*shadow: .+: .*(no such file or directory|not found in the source root .*)$"
 expect_absent "$DST/out/shadow"
 finish

@@ -11,6 +11,6 @@ exec 7<"$HOST/outside/secret"
 run_copy --from="$SRC" --to="$DST" /fdlink /out/
 exec 7<&-
 expect_rc 1
-expect_errors "^stagecp: [^:]*fdlink: .+: .*(no such file or directory|not found)$"
+expect_errors "^stagecp: [^:]*fdlink: .+: .*(no such file or directory|not found in the source root .*)$"
 expect_absent "$DST/out/fdlink"
 finish

@@ -69,6 +69,17 @@ static int dest_path(struct stagecp_ctx *c, const char *path, char **res)
 	return r;
 }
 
+/*
+ * Open res, a resolved path, in the destination root.  A new layer that is
+ * not made yet (a dry run) is empty: nothing in it exists.
+ */
+static int dst_open(struct stagecp_ctx *c, const char *res, int flags)
+{
+	if (c->layer_pending)
+		return -ENOENT;
+	return resolve_open(&c->res, c->to_fd, res, flags);
+}
+
 /* An opened top-level source and the O_PATH fd that found it. */
 struct top_src {
 	struct src_ent ent;
@@ -389,7 +400,7 @@ static int open_dest_dir(struct stagecp_ctx *c, const char *dir,
 	if (r < 0)
 		return r;
 	fd = c->dst_layered ? open_in_dst_layers(c, res)
-			    : resolve_open(&c->res, c->to_fd, res, O_PATH);
+			    : dst_open(c, res, O_PATH);
 	r = fd < 0 ? fd : sys_fstat(fd, &st);
 	if (r == 0 && !S_ISDIR(st.st_mode))
 		r = -ENOTDIR;
@@ -414,7 +425,7 @@ static int place_source(struct stagecp_ctx *c, const struct top_src *t,
 	if (r < 0)
 		return r;
 	fd = c->dst_layered ? open_in_dst_layers(c, res)
-			    : resolve_open(&c->res, c->to_fd, res, O_PATH);
+			    : dst_open(c, res, O_PATH);
 	*exists = fd >= 0;
 	if (fd >= 0) {
 		r = sys_fstat(fd, tst);
@@ -453,10 +464,13 @@ static int open_existing_ancestor(struct stagecp_ctx *c, const char *dest)
 	char *res, *cut;
 	int fd, r;
 
+	/* A new layer to be made: its parent is where it would be. */
+	if (c->layer_pending)
+		return sys_dup(c->layer_parent_fd);
 	r = dest_path(c, dest, &res);
 	if (r < 0)
 		return r;
-	while ((fd = resolve_open(&c->res, c->to_fd, res, O_PATH | O_DIRECTORY)) ==
+	while ((fd = dst_open(c, res, O_PATH | O_DIRECTORY)) ==
 		       -ENOENT && strcmp(res, "/")) {
 		cut = path_dir(res);
 		free(res);
@@ -516,7 +530,7 @@ static int dry_run_item(struct stagecp_ctx *c, struct top_src *t,
 	r = dest_path(c, parent, &res);
 	if (r < 0)
 		goto free_parent;
-	dfd = resolve_open(&c->res, c->to_fd, res, O_RDONLY | O_DIRECTORY);
+	dfd = dst_open(c, res, O_RDONLY | O_DIRECTORY);
 	free(res);
 	if (is_dir) {
 		if (dfd < 0)
@@ -631,9 +645,14 @@ static int check_many_sources(struct stagecp_ctx *c, const struct plan *p,
 
 	if (p->n < 2 || dest_is_dir)
 		return 0;
-	r = resolve_root_path(&c->res, c->to_fd, dest, true, &res);
+	/* A new layer to be made holds its root directory alone. */
+	r = c->layer_pending ? (strcmp(dest, "/") ? -ENOENT : 1)
+			     : resolve_root_path(&c->res, c->to_fd, dest, true,
+						 &res);
+	if (r == 1)
+		return 0;
 	if (r == 0) {
-		fd = resolve_open(&c->res, c->to_fd, res, O_PATH | O_DIRECTORY);
+		fd = dst_open(c, res, O_PATH | O_DIRECTORY);
 		free(res);
 		if (fd >= 0) {
 			sys_close(fd);
@@ -686,6 +705,25 @@ static int lock_destination(struct stagecp_ctx *c, int *lock_fd)
 	return r;
 }
 
+/*
+ * The copy has been checked: make a new layer's directory (not in a dry
+ * run) and lock the destination.  A layer made here is removed again if
+ * the lock fails.
+ */
+static int start_writing(struct stagecp_ctx *c, int *lock_fd)
+{
+	int r = 0;
+
+	*lock_fd = -1;
+	if (!(c->opt.flags & STAGECP_F_DRY_RUN))
+		r = engine_new_layer_make(c);
+	if (r == 0)
+		r = lock_destination(c, lock_fd);
+	if (r < 0)
+		engine_new_layer_undo(c);
+	return r;
+}
+
 /* One root, still the directory the copy used? */
 static int check_root(struct stagecp_ctx *c, const char *path,
 		      const struct stage_root_id *id, const char *what)
@@ -726,8 +764,8 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 	uint64_t start = engine_now_ns();
 	struct plan plan = { 0 };
 	bool dest_is_dir;
+	int lock_fd = -1, r;
 	char *dabs;
-	int lock_fd, r;
 
 	c->rep.first_err = 0;
 	c->copy_start = start;
@@ -739,15 +777,12 @@ int stagecp_copy(struct stagecp_ctx *c, const char *const *srcs,
 	if (!dabs)
 		return -ENOMEM;
 	/* Everything that can be found wrong is found before writing. */
-	r = lock_destination(c, &lock_fd);
-	if (r == 0)
-		r = accounts_resolve_owner(c);
+	r = accounts_resolve_owner(c);
 	if (r == 0)
 		r = plan_build(c, srcs, nsrcs, &plan);
 	if (r == 0)
 		r = check_many_sources(c, &plan, dabs, dest_is_dir);
-	if (r < 0)
-		engine_new_layer_undo(c);
+	r = r < 0 ? r : start_writing(c, &lock_fd);
 	for (size_t i = 0; r == 0 && i < plan.n && !engine_cancelled(c); i++)
 		copy_item(c, &plan.v[i], dabs, dest_is_dir);
 	if (r == 0 && !engine_cancelled(c))
@@ -860,9 +895,9 @@ int stagecp_add(struct stagecp_ctx *c, const char *const *srcs, size_t nsrcs,
 	dest_is_dir = path_names_dir(dest);
 	dabs = dest[0] == '/' ? path_clean(dest)
 			      : path_join_clean(c->workdir, dest);
-	r = dabs ? lock_destination(c, &lock_fd) : -ENOMEM;
+	r = dabs ? check_many_sources(c, &plan, dabs, dest_is_dir) : -ENOMEM;
 	if (r == 0)
-		r = check_many_sources(c, &plan, dabs, dest_is_dir);
+		r = start_writing(c, &lock_fd);
 	for (i = 0; r == 0 && i < plan.n && !engine_cancelled(c); i++) {
 		if (fds[i] < 0)
 			copy_item(c, &plan.v[i], dabs, dest_is_dir);
@@ -898,7 +933,7 @@ int stagecp_make_workdir(struct stagecp_ctx *c, const char *path)
 	if (c->opt.flags & STAGECP_F_DRY_RUN) {
 		/* Only tell whether it would be made. */
 		fd = dest_path(c, dabs, &res);
-		anc = fd < 0 ? -1 : resolve_open(&c->res, c->to_fd, res,
+		anc = fd < 0 ? -1 : dst_open(c, res,
 						 O_PATH | O_DIRECTORY);
 		if (anc >= 0)
 			sys_close(anc);
@@ -910,7 +945,9 @@ int stagecp_make_workdir(struct stagecp_ctx *c, const char *path)
 		free(dabs);
 		return fd < 0 ? fd : 0;
 	}
-	fd = make_dirs_attr(c, dabs, &attr, &res, &merged);
+	fd = engine_new_layer_make(c);
+	if (fd == 0)
+		fd = make_dirs_attr(c, dabs, &attr, &res, &merged);
 	free(dabs);
 	free(res);
 	if (fd < 0)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The engine context: options, roots, stats and error reporting. */
 #include <errno.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,7 +116,7 @@ static int choose_overlay_source(struct stagecp_ctx *c)
 	if (r < 0)
 		return r;
 	why = m.why;
-	if (!why && ovl_is_overlay(c->to_fd))
+	if (!why && ovl_is_overlay(engine_dst_probe_fd(c)))
 		why = "the destination is an overlay mount too, and "
 		      "copy_file_range between the mounts reflinks";
 	if (!why) {
@@ -164,10 +165,11 @@ static int choose_detached_view(struct stagecp_ctx *c)
 
 	if (c->layered || c->dst_layered ||
 	    c->opt.strategy != STAGECP_STRATEGY_AUTO ||
-	    ovl_is_overlay(c->from_fd) || !ovl_is_overlay(c->to_fd))
+	    ovl_is_overlay(c->from_fd) ||
+	    !ovl_is_overlay(engine_dst_probe_fd(c)))
 		return 0;
 	if (sys_fstat(c->from_fd, &src) < 0 ||
-	    ovl_upper_dev(c->to_fd, &under) < 0 || under != src.st_dev)
+	    ovl_upper_dev(engine_dst_probe_fd(c), &under) < 0 || under != src.st_dev)
 		return 0;
 	r = detached_overlay_make(&c->view, c->from_fd, &op);
 	if (r == 0) {
@@ -212,32 +214,79 @@ static int open_accounts_root(struct stagecp_ctx *c,
 	return 0;
 }
 
-/*
- * A new layer's directory: made when missing, and empty, so it holds the
- * copy alone.
- */
-static int make_new_layer(struct stagecp_ctx *c, const char *path)
+/* A new layer holds the copy alone: a directory already there must be
+ * empty. */
+static int new_layer_check_empty(struct stagecp_ctx *c, const char *path)
 {
 	struct dir_names names = { 0 };
-	int fd, r = sys_mkdirat(AT_FDCWD, path, 0755);
+	int fd, r;
 
-	if (r < 0 && r != -EEXIST) {
-		report(&c->rep, path, "create layer", r, false);
-		return r;
-	}
-	c->layer_made = r == 0;
-	fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | SYS_O_BASE, 0);
 	r = fd < 0 ? fd : dir_names_read(&names, fd);
-	if (r == 0 && names.n)
-		report_errmsg(&c->rep, path, "create layer", -EEXIST, "a new layer "
-			      "must be empty", false);
-	else if (r < 0)
+	if (r < 0)
 		report(&c->rep, path, "open layer", r, false);
+	else if (names.n)
+		report_errmsg(&c->rep, path, "create layer", -EEXIST, "a new "
+			      "layer must be empty", false);
 	if (r == 0 && names.n)
 		r = -EEXIST;
 	dir_names_free(&names);
 	if (fd >= 0)
 		sys_close(fd);
+	return r;
+}
+
+/*
+ * --to-layer: an existing directory is opened as the root.  A missing one
+ * is made only by engine_new_layer_make(), once the copy has been checked,
+ * so that a refused copy makes nothing; until then its parent answers the
+ * questions asked of the destination's filesystem.
+ */
+static int new_layer_open(struct stagecp_ctx *c, const char *path)
+{
+	struct stat st;
+	char *copy;
+	int r;
+
+	r = sys_fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW);
+	if (r == -ENOENT) {
+		copy = strdup(path);
+		if (!copy)
+			return -ENOMEM;
+		r = open_root(c, dirname(copy),
+			      "the parent of the new layer (--to-layer)",
+			      &c->layer_parent_fd);
+		free(copy);
+		c->layer_pending = r == 0;
+		return r;
+	}
+	r = open_root(c, path, "the new layer (--to-layer)", &c->to_fd);
+	return r < 0 ? r : new_layer_check_empty(c, path);
+}
+
+int engine_new_layer_make(struct stagecp_ctx *c)
+{
+	int r;
+
+	if (!c->layer_pending)
+		return 0;
+	r = sys_mkdirat(AT_FDCWD, c->to_root, 0755);
+	if (r < 0) {
+		report(&c->rep, c->to_root, "create layer", r, false);
+		return r;
+	}
+	c->layer_pending = false;
+	c->layer_made = true;
+	sys_close(c->layer_parent_fd);
+	c->layer_parent_fd = -1;
+	r = open_root(c, c->to_root, "the new layer (--to-layer)", &c->to_fd);
+	/* Made by someone else between our mkdir and open: not ours. */
+	if (r == 0)
+		r = new_layer_check_empty(c, c->to_root);
+	if (r == 0)
+		(void)stage_root_id_get(c->to_fd, &c->to_id);
+	else
+		engine_new_layer_undo(c);
 	return r;
 }
 
@@ -248,6 +297,11 @@ void engine_new_layer_undo(struct stagecp_ctx *c)
 	if (c->layer_made && sys_unlinkat(AT_FDCWD, c->to_root,
 					  AT_REMOVEDIR) == 0)
 		c->layer_made = false;
+}
+
+int engine_dst_probe_fd(const struct stagecp_ctx *c)
+{
+	return c->layer_pending ? c->layer_parent_fd : c->to_fd;
 }
 
 /* The default number of workers: one per online CPU. */
@@ -306,6 +360,7 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 		return -ENOMEM;
 	c->opt = *o;
 	c->from_fd = c->to_fd = c->acct_fd = c->view.root = -1;
+	c->layer_parent_fd = -1;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->link_ready, NULL);
 	share_list_init(&c->shares);
@@ -355,9 +410,9 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 			      "the source root (the current directory)",
 			      &c->from_fd);
 	}
-	if (r == 0 && (o->flags & STAGECP_F_NEW_LAYER))
-		r = c->to_root ? make_new_layer(c, c->to_root) : -EINVAL;
-	if (r == 0 && o->nto_layers) {
+	if (r == 0 && (o->flags & STAGECP_F_NEW_LAYER)) {
+		r = c->to_root ? new_layer_open(c, c->to_root) : -EINVAL;
+	} else if (r == 0 && o->nto_layers) {
 		c->dst_layered = true;
 		r = layers_open(&c->res, &c->dst_layers, o->to_layers,
 				o->nto_layers, o->userxattr);
@@ -380,7 +435,7 @@ int stagecp_new(struct stagecp_ctx **out, const struct stagecp_options *o)
 	/* Without an identity there is nothing to check: no error. */
 	if (r == 0 && c->from_root && !o->nfrom_layers)
 		(void)stage_root_id_get(c->from_fd, &c->from_id);
-	if (r == 0 && c->to_root && !o->nto_layers)
+	if (r == 0 && c->to_root && !o->nto_layers && !c->layer_pending)
 		(void)stage_root_id_get(c->to_fd, &c->to_id);
 	if (r == 0 && !c->layered)
 		r = choose_overlay_source(c);
@@ -455,6 +510,8 @@ void stagecp_free(struct stagecp_ctx *c)
 		sys_close(c->from_fd);
 	if (c->to_fd >= 0)
 		sys_close(c->to_fd);
+	if (c->layer_parent_fd >= 0)
+		sys_close(c->layer_parent_fd);
 	if (c->layered)
 		layers_close(&c->src_layers);
 	detached_overlay_close(&c->view);

@@ -114,6 +114,10 @@ struct stagecp_ctx {
 	bool layered;			/* the source is src_layers */
 	bool dst_layered;		/* the destination is dst_layers */
 	bool layer_made;		/* --to-layer's directory is ours */
+	/* --to-layer's directory is still to be made: to_fd is -1 and
+	 * layer_parent_fd is open on the directory it goes in. */
+	bool layer_pending;
+	int layer_parent_fd;
 	struct layers dst_layers;	/* its upper first; to_fd is it */
 	/* Where --chown names are looked up, when not in to_fd. */
 	int acct_fd;
@@ -171,10 +175,17 @@ struct stagecp_ctx {
 };
 
 /*
+ * --to-layer: make the new layer's directory, once everything that can be
+ * found wrong with the copy has been.  0 when there is nothing to make.
+ */
+int engine_new_layer_make(struct stagecp_ctx *c);
+/*
  * A copy into a new layer that failed before writing anything: remove the
- * layer directory stagecp_new() made, so that nothing is left.
+ * layer directory engine_new_layer_make() made, so that nothing is left.
  */
 void engine_new_layer_undo(struct stagecp_ctx *c);
+/* An fd on the destination's filesystem, made or not (probes only). */
+int engine_dst_probe_fd(const struct stagecp_ctx *c);
 /* Count a copied entry and tell the entry callback. */
 void note_entry(struct stagecp_ctx *c, const char *src, const char *dst,
 		enum stagecp_entry_type type, enum stagecp_method method,

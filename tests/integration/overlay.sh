@@ -418,22 +418,40 @@ to_layer_case() {
 			--any-mtime opt/deep --any-mtime opt/deep/dir
 	fi
 
-	step "$what: --chown by name needs --base or --base-layers"
+	# Found wrong before anything is written: the layer directory is
+	# never made, so its parent's times do not move either (a mkdir
+	# undone by rmdir would change them).
+	step "$what: a refused copy or a dry run makes no layer directory"
+	mkdir "$b/refused"
+	touch -d '2001-02-03 04:05:06' "$b/refused"
+	want=$(stat -c '%y %z' "$b/refused")
 	if stagecp_refused "$what: --chown name without a base" "1|2" \
-		--from="$b/src" --to-layer="$b/new-c" --chown=appuser \
+		--from="$b/src" --to-layer="$b/refused/new-c" --chown=appuser \
 		/out /app/; then
 		says "$what: the error" '--base'
 	fi
-	# Found wrong before anything is written: no layer directory.
-	[ ! -e "$b/new-c" ] ||
-		bad "$what: a refused --chown left the layer $b/new-c"
 	if stagecp_refused "$what: an unknown --chown user" "1" \
-		--from="$b/src" --to-layer="$b/new-e" --chown=nosuchuser \
-		--base="$b/base-root" /out /app/; then
+		--from="$b/src" --to-layer="$b/refused/new-e" \
+		--chown=nosuchuser --base="$b/base-root" /out /app/; then
 		says "$what: the error" 'unknown user "nosuchuser"'
 	fi
-	[ ! -e "$b/new-e" ] ||
-		bad "$what: an unknown --chown user left the layer $b/new-e"
+	if stagecp_refused "$what: a missing source" "1" \
+		--from="$b/src" --to-layer="$b/refused/new-f" /nosuch /app/; then
+		says "$what: the error" 'nosuch'
+	fi
+	if stagecp_refused "$what: two sources, DEST not a directory" "1|2" \
+		--from="$b/src" --to-layer="$b/refused/new-g" \
+		/out/new.txt /out/sub /app; then
+		says "$what: the error" 'must be a directory'
+	fi
+	if stagecp_ok "$what: a dry run" --dry-run --from="$b/src" \
+		--to-layer="$b/refused/new-h" /out /app/; then
+		says "$what: the dry run's plan" 'app/new.txt'
+	fi
+	got=$(stat -c '%y %z' "$b/refused")
+	[ "$got" = "$want" ] && [ -z "$(ls -A "$b/refused")" ] ||
+		bad "$what: refused copies touched the parent of the layer" \
+			"($want -> $got: $(ls -A "$b/refused" | tr '\n' ' '))"
 	if stagecp_ok "$what: numeric --chown without a base" \
 		--from="$b/src" --to-layer="$b/new-d" --chown=1234:5678 \
 		/out /x/; then

@@ -512,3 +512,16 @@ finish() {
 	printf '  %s\n' "${_problems[@]}"
 	exit 1
 }
+
+# expect_no_kernel_bytes FS: a copy from a kernel filesystem (rule 13) was
+# refused (status 2, or 1 with a message) or at least read no byte: every
+# copied regular file is empty.
+expect_no_kernel_bytes() {
+	local data
+	expect_rc 0 1 2
+	[ "$RC" != 2 ] || return 0
+	[ "$RC" = 0 ] || expect_msg "^stagecp: .+: .+: .+"
+	data=$(find "$DST" -type f -size +0 2>/dev/null | head -n 5) || true
+	[ -z "$data" ] ||
+		problem "bytes read from $1 into: $(tr '\n' ' ' <<<"$data")"
+}

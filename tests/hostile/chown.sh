@@ -25,3 +25,30 @@ expect_no_owner() {
 		tr '\n' ' ') || true
 	[ -z "$hit" ] || problem "owned by uid $1 (the host's): $hit"
 }
+
+# passwd_symlinks_case TARGET: the destination's /etc/passwd and /etc/group
+# are symlinks to TARGET/passwd and TARGET/group, which name the host's
+# files outside the stage; resolved in the destination root they must name
+# DST/TARGET, where the stage's accounts are (daemon 777:778, 1:1 on the
+# host).
+passwd_symlinks_case() {
+	chown_tree
+	stage_accounts "$DST$1"
+	mkdir -p "$DST/etc"
+	ln -s "$1/passwd" "$DST/etc/passwd"
+	ln -s "$1/group" "$DST/etc/group"
+	snap_before
+
+	run_copy --from="$SRC" --to="$DST" --chown=daemon:daemon /tree /app/
+	expect_success
+	expect_owner "$DST/app/file" 777 778
+	expect_owner "$DST/app/dir/file" 777 778
+	expect_no_owner 1
+}
+
+# expect_lookup_refused: the --chown lookup failed, naming the file or the
+# name, with status 1.
+expect_lookup_refused() {
+	expect_rc 1
+	expect_errors "^stagecp: .*(passwd|daemon).*: .+: .+"
+}

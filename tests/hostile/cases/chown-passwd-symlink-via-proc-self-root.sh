@@ -6,16 +6,5 @@
 . "$(dirname "$0")/../case.sh"
 . "$HOSTILE/chown.sh"
 host_setup
-chown_tree
-stage_accounts "$DST/proc/self/root/etc"
-mkdir -p "$DST/etc"
-ln -s /proc/self/root/etc/passwd "$DST/etc/passwd"
-ln -s /proc/self/root/etc/group "$DST/etc/group"
-snap_before
-
-run_copy --from="$SRC" --to="$DST" --chown=daemon:daemon /tree /app/
-expect_success
-expect_owner "$DST/app/file" 777 778
-expect_owner "$DST/app/dir/file" 777 778
-expect_no_owner 1
+passwd_symlinks_case /proc/self/root/etc
 finish

@@ -26,7 +26,7 @@ import tempfile
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
-from treelib import type_name  # noqa: E402
+from treelib import type_name, walk  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN_TIMEOUT = 30
@@ -424,20 +424,6 @@ def check_entry(e, p, root):
     return why
 
 
-def list_tree(top):
-    rels = []
-
-    def rec(rel):
-        p = os.path.join(top, rel) if rel else top
-        for n in sorted(os.listdir(p)):
-            r = os.path.join(rel, n) if rel else n
-            rels.append(r)
-            if stat.S_ISDIR(os.lstat(os.path.join(top, r)).st_mode):
-                rec(r)
-    rec("")
-    return rels
-
-
 def check_tree(dst, path, entries):
     top = inroot(dst, path)
     if not os.path.lexists(top):
@@ -445,7 +431,7 @@ def check_tree(dst, path, entries):
     why = []
     want = {e.path: e for e in entries}
     if stat.S_ISDIR(os.lstat(top).st_mode):
-        have = set(list_tree(top))
+        have = set(walk(top)[1:])
     else:
         have = set()
     for rel in sorted(have - set(want)):

@@ -29,10 +29,17 @@ exit 1
 EOS
 chmod +x "$T/bin/dpkg-query" "$T/bin/apt-get"
 
+# make as a new user types it: nothing inherited from the make check that
+# runs this test (SANITIZE=1 there would move the build to build/san).
+new_user_make() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE \
+		PATH="$T/bin:$PATH" make "$@"
+}
+
 for target in "" install; do
 	step "make $target with libcap-dev missing"
 	rc=0
-	PATH=$T/bin:$PATH make -C "$src" $target DESTDIR="$T/inst" \
+	new_user_make -C "$src" $target DESTDIR="$T/inst" \
 		>"$T/out" 2>&1 || rc=$?
 	cat "$T/out"
 	[ "$rc" -ne 0 ] || fail "make $target succeeded without libcap-dev"
@@ -51,6 +58,6 @@ cat >"$T/bin/dpkg-query" <<'EOS'
 #!/bin/sh
 printf 'install ok installed'
 EOS
-PATH=$T/bin:$PATH make -C "$src" build/opt/.deps-ok >"$T/out" 2>&1 ||
+new_user_make -C "$src" build/opt/.deps-ok >"$T/out" 2>&1 ||
 	{ cat "$T/out"; fail "the check failed with every package there"; }
 echo ok
